@@ -1,0 +1,146 @@
+using System.Reflection;
+using AksRunCommand.Generated;
+using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item;
+using AksRunCommand.Http;
+using Azure;
+using Azure.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Http.HttpClientLibrary;
+using Polly;
+
+namespace AksRunCommand;
+
+/// <summary>
+/// Runs commands on AKS clusters through the ARM runCommand API and waits for them. Thread-safe; make one
+/// and share it.
+/// </summary>
+public class AksRunCommandClient
+{
+    // One connection pool for every client that brings no HttpClient of its own.
+    private static readonly Lazy<HttpMessageHandler> SharedTransport = new(() => new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    });
+
+    private static readonly string UserAgent = "AksRunCommand/" + (typeof(AksRunCommandClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
+
+    private readonly BaseAksRunCommandClient _client = null!;
+    private readonly AksRunCommandClientOptions _options = null!;
+    private readonly CommandStarter _starter = null!;
+    private readonly ResiliencePipeline<ArmResponse> _pollRetry = null!;
+    private readonly ILogger _logger = NullLogger.Instance;
+
+    /// <summary>For mocking.</summary>
+    protected AksRunCommandClient()
+    {
+    }
+
+    /// <summary>Creates a client that authenticates with an Azure credential (for example <c>DefaultAzureCredential</c>).</summary>
+    /// <param name="credential">Gets ARM tokens (scope <c>{endpoint}/.default</c>) and, when needed, cluster tokens.</param>
+    /// <param name="options">Endpoint, api-version, polling, retries, HTTP, logging, time; null for the defaults.</param>
+    public AksRunCommandClient(TokenCredential credential, AksRunCommandClientOptions? options = null)
+        : this(CreateAdapter(credential ?? throw new ArgumentNullException(nameof(credential)), options ??= new AksRunCommandClientOptions()), options, credential)
+    {
+    }
+
+    /// <summary>Creates a client over an existing Kiota request adapter (custom pipelines, tests).</summary>
+    /// <param name="requestAdapter">The adapter; its <c>BaseUrl</c> is set to <see cref="AksRunCommandClientOptions.Endpoint"/>.</param>
+    /// <param name="options">Options; null for the defaults. <see cref="AksRunCommandClientOptions.HttpClient"/> and <see cref="AksRunCommandClientOptions.Transport"/> are not used here.</param>
+    /// <param name="clusterTokenCredential">Gets cluster tokens for <see cref="ClusterTokenMode"/> Auto and Always; null when the clusters need none.</param>
+    public AksRunCommandClient(IRequestAdapter requestAdapter, AksRunCommandClientOptions? options = null, TokenCredential? clusterTokenCredential = null)
+    {
+        ArgumentNullException.ThrowIfNull(requestAdapter);
+        _options = options ?? new AksRunCommandClientOptions();
+        requestAdapter.BaseUrl = _options.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _client = new BaseAksRunCommandClient(requestAdapter);
+        _logger = _options.LoggerFactory?.CreateLogger<AksRunCommandClient>() ?? NullLogger<AksRunCommandClient>.Instance;
+        _starter = new CommandStarter(clusterTokenCredential, _options, _logger);
+        _pollRetry = ArmRetry.ForPolls(_options.Retry, _options.TimeProvider, _logger);
+    }
+
+    /// <summary>The ARM endpoint requests go to (and the only host that gets a token).</summary>
+    public virtual Uri Endpoint => _options.Endpoint;
+
+    /// <summary>The api-version sent with every request.</summary>
+    public virtual string ApiVersion => _options.ApiVersion;
+
+    /// <summary>
+    /// Starts a command on a cluster with one POST and, with <see cref="WaitUntil.Completed"/>, waits for it.
+    /// </summary>
+    /// <param name="waitUntil"><see cref="WaitUntil.Started"/> returns once the service accepted the command; <see cref="WaitUntil.Completed"/> once it finished.</param>
+    /// <param name="cluster">The cluster.</param>
+    /// <param name="content">The command, its context and the cluster-token behaviour.</param>
+    /// <param name="cancellationToken">Cancels the start or the wait; a cancelled wait leaves the command running.</param>
+    /// <exception cref="ArgumentException">Bad input (a default cluster id, a request over the size limit); nothing was sent.</exception>
+    /// <exception cref="ArmRequestFailedException">ARM refused the command or gave no usable answer; see <see cref="ArmRequestFailedException.CommandMayHaveStarted"/>.</exception>
+    /// <exception cref="RunCommandWaitCanceledException">With <see cref="WaitUntil.Completed"/>: the wait was cancelled; the command keeps running.</exception>
+    public virtual async Task<RunCommandOperation> RunCommandAsync(WaitUntil waitUntil, ClusterId cluster, RunCommandContent content, CancellationToken cancellationToken = default)
+    {
+        EnsureValid(cluster);
+        ArgumentNullException.ThrowIfNull(content);
+        var started = await _starter.StartAsync(ClusterBuilder(cluster), cluster, content, cancellationToken).ConfigureAwait(false);
+        var firstPoll = _options.Polling.GetDelay(0, TimeSpan.Zero);
+        if (started.RetryAfter > firstPoll)
+        {
+            firstPoll = started.RetryAfter.Value;
+        }
+
+        var operation = CreateOperation(cluster, started.CommandId, firstPoll, started.Completed);
+        if (waitUntil == WaitUntil.Completed)
+        {
+            await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return operation;
+    }
+
+    /// <summary>Rebuilds the operation of a command started earlier (in any process), to poll or wait for it again.</summary>
+    /// <param name="cluster">The cluster the command runs on.</param>
+    /// <param name="commandId">The command id (<see cref="RunCommandOperation.Id"/>).</param>
+    /// <exception cref="ArgumentException">A default cluster id, or an empty command id or one with a '/', '?' or '#'.</exception>
+    public virtual RunCommandOperation GetRunCommandOperation(ClusterId cluster, string commandId)
+    {
+        EnsureValid(cluster);
+        ArgumentNullException.ThrowIfNull(commandId);
+        if (string.IsNullOrWhiteSpace(commandId) || commandId.IndexOfAny(['/', '?', '#', '\\']) >= 0)
+        {
+            throw new ArgumentException($"commandId '{commandId}' is invalid: it must be the non-empty id of a command (one URL path segment), as RunCommandOperation.Id gives it.", nameof(commandId));
+        }
+
+        return CreateOperation(cluster, commandId, TimeSpan.Zero, completed: null);
+    }
+
+    private RunCommandOperation CreateOperation(ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed)
+    {
+        var poller = new CommandPoller(ClusterBuilder(cluster), cluster, commandId, _options.ApiVersion, _pollRetry, _options.TimeProvider);
+        return new RunCommandOperation(poller, cluster, commandId, firstPoll, _options, _logger, completed);
+    }
+
+    private WithResourceNameItemRequestBuilder ClusterBuilder(ClusterId cluster) =>
+        _client.Subscriptions[cluster.SubscriptionId].ResourceGroups[cluster.ResourceGroupName].Providers.MicrosoftContainerService.ManagedClusters[cluster.ClusterName];
+
+    private static void EnsureValid(ClusterId cluster)
+    {
+        if (cluster.IsDefault)
+        {
+            throw new ArgumentException("cluster is the default ClusterId: create it with new ClusterId(subscription, resourceGroup, name) or ClusterId.Parse(resourceId).", nameof(cluster));
+        }
+    }
+
+    private static HttpClientRequestAdapter CreateAdapter(TokenCredential credential, AksRunCommandClientOptions options)
+    {
+        var auth = new BaseBearerTokenAuthenticationProvider(new ArmAccessTokenProvider(credential, options.Endpoint));
+        var httpClient = options.HttpClient;
+        if (httpClient is null)
+        {
+            httpClient = new HttpClient(options.Transport ?? SharedTransport.Value, disposeHandler: false);
+            httpClient.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+        }
+
+        return new HttpClientRequestAdapter(auth, httpClient: httpClient);
+    }
+}

@@ -1,0 +1,46 @@
+using AksRunCommand;
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Kiota.Http.HttpClientLibrary;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers <see cref="AksRunCommandClient"/> with dependency injection.</summary>
+public static class AksRunCommandServiceCollectionExtensions
+{
+    /// <summary>The name of the <see cref="HttpClient"/> the client uses, for further configuration.</summary>
+    public const string HttpClientName = "AksRunCommand";
+
+    /// <summary>
+    /// Adds a singleton <see cref="AksRunCommandClient"/> whose HttpClient comes from <see cref="IHttpClientFactory"/>
+    /// with Kiota's handlers. The credential is the registered <see cref="TokenCredential"/>, else a
+    /// <see cref="DefaultAzureCredential"/>; the logger factory and <see cref="TimeProvider"/> come from the container when registered.
+    /// </summary>
+    /// <returns>The HttpClient builder, to add handlers or resilience of your own.</returns>
+    public static IHttpClientBuilder AddAksRunCommandClient(this IServiceCollection services, Action<AksRunCommandClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var http = services.AddHttpClient(HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        foreach (var handlerType in KiotaClientFactory.GetDefaultHandlerActivatableTypes())
+        {
+            http.AddHttpMessageHandler(() => (DelegatingHandler)Activator.CreateInstance(handlerType)!);
+        }
+
+        services.TryAddSingleton(provider =>
+        {
+            var options = new AksRunCommandClientOptions
+            {
+                LoggerFactory = provider.GetService<ILoggerFactory>(),
+                TimeProvider = provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            };
+            configure?.Invoke(options);
+            options.HttpClient ??= provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+            var credential = provider.GetService<TokenCredential>() ?? new DefaultAzureCredential();
+            return new AksRunCommandClient(credential, options);
+        });
+        return http;
+    }
+}

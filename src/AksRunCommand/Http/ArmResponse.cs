@@ -1,0 +1,70 @@
+using AksRunCommand.Generated.Models;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Serialization.Json;
+
+namespace AksRunCommand.Http;
+
+// Kiota returns null for a 202 and drops status and headers; this handler keeps what the LRO rules need.
+internal sealed class ArmResponse : IResponseHandler
+{
+    private static readonly JsonParseNodeFactory ParseNodes = new();
+    private Dictionary<string, string> _headers = new(StringComparer.OrdinalIgnoreCase);
+
+    public int Status { get; private set; }
+
+    public byte[] Body { get; private set; } = [];
+
+    /// <summary>The parsed run-command body of a 200 or 202, when the caller parsed it.</summary>
+    public RunCommandResult? Result { get; set; }
+
+    public bool IsSuccess => Status is >= 200 and < 300;
+
+    public string? RequestId => Header("x-ms-request-id");
+
+    public string? CorrelationRequestId => Header("x-ms-correlation-request-id");
+
+    public string? Header(string name) => _headers.TryGetValue(name, out var value) ? value : null;
+
+    public async Task<TModel?> HandleResponseAsync<TNative, TModel>(TNative response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)
+    {
+        using var message = response as HttpResponseMessage
+            ?? throw new InvalidOperationException("The request adapter must be Kiota's HttpClientRequestAdapter (or hand an HttpResponseMessage to response handlers).");
+        Status = (int)message.StatusCode;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in message.Headers.Concat(message.Content.Headers))
+        {
+            headers[name] = string.Join(",", values);
+        }
+
+        _headers = headers;
+        Body = await message.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        return default;
+    }
+
+    /// <summary>Parses the body as <typeparamref name="T"/>; null when empty. Malformed JSON throws <see cref="System.Text.Json.JsonException"/>.</summary>
+    public async Task<T?> ParseAsync<T>(ParsableFactory<T> factory, CancellationToken cancellationToken)
+        where T : IParsable
+    {
+        if (Body.Length == 0)
+        {
+            return default;
+        }
+
+        using var stream = new MemoryStream(Body, writable: false);
+        var node = await ParseNodes.GetRootParseNodeAsync("application/json", stream, cancellationToken).ConfigureAwait(false);
+        return node.GetObjectValue(factory);
+    }
+
+    public async Task<CloudErrorBody?> ParseErrorAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ParseAsync(CloudError.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false))?.Error;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // an error body that is not JSON still gives status and request ids
+        }
+    }
+}

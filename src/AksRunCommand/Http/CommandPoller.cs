@@ -1,0 +1,81 @@
+using System.Text.Json;
+using AksRunCommand.Generated.Models;
+using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item;
+using Microsoft.Kiota.Abstractions;
+using Polly;
+
+namespace AksRunCommand.Http;
+
+/// <summary>What one poll found: a finished result, or the state and any Retry-After.</summary>
+internal sealed record PollOutcome(CommandResult? Result, string State, TimeSpan? RetryAfter);
+
+// One GET of commandResults/{id} on the configured endpoint (never the host of a Location), retried on faults.
+internal sealed class CommandPoller
+{
+    private readonly WithResourceNameItemRequestBuilder _cluster;
+    private readonly ClusterId _clusterId;
+    private readonly string _commandId;
+    private readonly string _apiVersion;
+    private readonly ResiliencePipeline<ArmResponse> _retry;
+    private readonly TimeProvider _timeProvider;
+
+    public CommandPoller(WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, TimeProvider timeProvider)
+    {
+        _cluster = cluster;
+        _clusterId = clusterId;
+        _commandId = commandId;
+        _apiVersion = apiVersion;
+        _retry = retry;
+        _timeProvider = timeProvider;
+    }
+
+    public async Task<PollOutcome> PollAsync(CancellationToken cancellationToken)
+    {
+        ArmResponse response;
+        try
+        {
+            response = await _retry.ExecuteAsync(GetAsync, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception fault) when (fault is HttpRequestException or IOException or JsonException or TimeoutException
+            || (fault is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, fault);
+        }
+
+        var body = response.Result;
+        switch (response.Status)
+        {
+            case 200 when body is not null:
+                var p = body.Properties;
+                var result = new CommandResult(_commandId, p?.ProvisioningState ?? string.Empty, p?.ExitCode, p?.StartedAt, p?.FinishedAt, p?.Logs, p?.Reason);
+                return new PollOutcome(result, result.ProvisioningState, null);
+            case 200:
+                throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, new JsonException("HTTP 200 with an empty body"));
+            case 202:
+                var state = body?.Properties?.ProvisioningState;
+                return new PollOutcome(null, string.IsNullOrEmpty(state) ? ProvisioningStates.Running : state, RetryAfter.Read(response, _timeProvider));
+            default:
+                throw await ArmErrors.FromResponseAsync(response, "the commandResults poll", _clusterId, _commandId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<ArmResponse> GetAsync(CancellationToken cancellationToken)
+    {
+        var response = new ArmResponse();
+        await _cluster.CommandResults[_commandId].GetAsync(
+            c =>
+            {
+                c.QueryParameters.ApiVersion = _apiVersion;
+                c.Options.Add(new ResponseHandlerOption { ResponseHandler = response });
+                c.Options.Add(KiotaOptions.NoRetry);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (response.Status is 200 or 202)
+        {
+            // A malformed body is a fault of an idempotent GET: parsing inside the retry lets it be retried.
+            response.Result = await response.ParseAsync(RunCommandResult.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+}
