@@ -146,31 +146,23 @@ public sealed class CommandContextBuilder
     public CommandContext Build()
     {
         var zip = new MemoryStream();
-        var entries = new List<CommandContextEntry>(_entries.Count);
-        var written = new List<ZipArchiveEntry>(_entries.Count);
         using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
         {
             foreach (var (name, source) in _entries)
             {
                 var entry = archive.CreateEntry(name, _options.CompressionLevel);
                 entry.LastWriteTime = FixedTimestamp;
-                entry.ExternalAttributes = (UnixRegularFile | Permissions(source)) << 16;
+                entry.ExternalAttributes = (UnixRegularFile | source.Mode(name)) << 16;
                 using (var target = entry.Open())
                 {
                     source.CopyTo(target, name);
                 }
 
-                written.Add(entry);
                 if (zip.Length > HardCompressedCap)
                 {
                     throw TooLarge(zip.Length, exact: false);
                 }
             }
-        }
-
-        for (var i = 0; i < written.Count; i++)
-        {
-            entries.Add(new CommandContextEntry(written[i].FullName, written[i].Length, written[i].CompressedLength));
         }
 
         var encodedLength = ((zip.Length + 2) / 3) * 4;
@@ -179,6 +171,9 @@ public sealed class CommandContextBuilder
             throw TooLarge(zip.Length, exact: true);
         }
 
+        // Sizes are known only once written; reading the central directory back costs no decompression.
+        using var written = new ZipArchive(new MemoryStream(zip.GetBuffer(), 0, (int)zip.Length, writable: false), ZipArchiveMode.Read);
+        var entries = written.Entries.Select(e => new CommandContextEntry(e.FullName, e.Length, e.CompressedLength)).ToList();
         return new CommandContext(Convert.ToBase64String(zip.GetBuffer(), 0, (int)zip.Length), entries);
     }
 
@@ -253,18 +248,6 @@ public sealed class CommandContextBuilder
         return Directory.Exists(full) ? new DirectoryInfo(full) : new FileInfo(full);
     }
 
-    // 0755 for executables, 0644 otherwise: scripts stay runnable, and nothing else of the machine leaks in.
-    private static int Permissions(Source source)
-    {
-        if (source.Path is null || OperatingSystem.IsWindows())
-        {
-            return Convert.ToInt32("644", 8);
-        }
-
-        var mode = File.GetUnixFileMode(source.Path);
-        return (mode & UnixFileMode.UserExecute) != 0 ? Convert.ToInt32("755", 8) : Convert.ToInt32("644", 8);
-    }
-
     private ArgumentException TooLarge(long compressed, bool exact)
     {
         var largest = _entries
@@ -291,6 +274,24 @@ public sealed class CommandContextBuilder
 
         public string Describe() => Path is null ? "memory" : $"'{Path}'";
 
+        // 0755 for executables, 0644 otherwise: scripts stay runnable, and nothing else of the machine leaks in.
+        public int Mode(string name)
+        {
+            if (Path is null || OperatingSystem.IsWindows())
+            {
+                return Convert.ToInt32("644", 8);
+            }
+
+            try
+            {
+                return (File.GetUnixFileMode(Path) & UnixFileMode.UserExecute) != 0 ? Convert.ToInt32("755", 8) : Convert.ToInt32("644", 8);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Unreadable(name, e);
+            }
+        }
+
         public void CopyTo(Stream target, string name)
         {
             if (Bytes is not null)
@@ -306,8 +307,11 @@ public sealed class CommandContextBuilder
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ArgumentException($"File '{Path}' (context entry '{name}') cannot be read: {e.Message}", "path", e);
+                throw Unreadable(name, e);
             }
         }
+
+        private ArgumentException Unreadable(string name, Exception e) =>
+            new($"File '{Path}' (context entry '{name}') cannot be read: {e.Message}", "path", e);
     }
 }
