@@ -23,11 +23,14 @@ public static class AksRunCommandServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var http = services.AddHttpClient(HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        foreach (var handlerType in KiotaClientFactory.GetDefaultHandlerActivatableTypes())
-        {
-            http.AddHttpMessageHandler(() => (DelegatingHandler)Activator.CreateInstance(handlerType)!);
-        }
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) =>
+            {
+                foreach (var handler in KiotaClientFactory.CreateDefaultHandlers())
+                {
+                    handlers.Add(handler); // the facade turns Kiota's retry off per request and retries itself
+                }
+            });
 
         services.TryAddSingleton(provider =>
         {

@@ -1,0 +1,41 @@
+using System.Text.RegularExpressions;
+
+namespace AksRunCommand.Tests.Snippets;
+
+public sealed partial class ReadmeSnippetsTests
+{
+    [Theory]
+    [InlineData("GettingStarted")]
+    [InlineData("AttachFiles")]
+    [InlineData("StartAndResume")]
+    [InlineData("Options")]
+    public void Readme_HoldsTheCompiledSnippetVerbatim(string name)
+    {
+        var root = RepositoryRoot();
+        var source = File.ReadAllText(Path.Combine(root, "tests", "AksRunCommand.Tests", "Snippets", "ReadmeSnippets.cs"));
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+
+        var snippet = Unindent(Regex.Match(source, $@"#region Snippet:{name}\r?\n(?<code>.*?)\r?\n\s*#endregion", RegexOptions.Singleline).Groups["code"].Value);
+
+        Assert.NotEmpty(snippet);
+        Assert.Contains($"```csharp\n{snippet}\n```", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kiota.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Kiota.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string Unindent(string code)
+    {
+        var lines = code.ReplaceLineEndings("\n").Split('\n');
+        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+        return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
+    }
+}
