@@ -1,4 +1,5 @@
 using AksRunCommand.Tests.Infrastructure;
+using AksRunCommand.Testing;
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

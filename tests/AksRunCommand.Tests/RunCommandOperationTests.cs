@@ -1,5 +1,6 @@
 using System.Globalization;
 using AksRunCommand.Tests.Infrastructure;
+using AksRunCommand.Testing;
 using WaitUntil = Azure.WaitUntil;
 using WireMock.ResponseBuilders;
 using Response = WireMock.ResponseBuilders.Response;
@@ -171,10 +172,24 @@ public sealed class RunCommandOperationTests : IDisposable
         Assert.Equal([TimeSpan.FromSeconds(2)], _clock.Advanced);
     }
 
+    [Fact]
+    public async Task WaitForCompletionAsync_ConnectionResetOnPoll_RetriesWithBackoff()
+    {
+        using var raw = new RawHttpServer().ThenReset().ThenReply(200, """{"id":"x","properties":{"provisioningState":"Succeeded","exitCode":0,"logs":"after reset"}}""");
+        var client = new AksRunCommandClient(_credential, new AksRunCommandClientOptions { Endpoint = raw.Url, TimeProvider = _clock });
+
+        var result = await _clock.RunAsync(client.GetRunCommandOperation(ArmStub.Cluster, ArmStub.CommandId).WaitForCompletionAsync());
+
+        Assert.Equal("after reset", result.Logs);
+        Assert.Equal(2, raw.Requests);
+        Assert.Equal([TimeSpan.FromSeconds(1)], _clock.Advanced);
+    }
+
+    // WireMock's EMPTY_RESPONSE sends a 200 with no body; MALFORMED_RESPONSE_CHUNK a body of random bytes.
     [Theory]
     [InlineData(FaultType.EMPTY_RESPONSE)]
     [InlineData(FaultType.MALFORMED_RESPONSE_CHUNK)]
-    public async Task WaitForCompletionAsync_BrokenPollResponse_RetriesWithBackoff(FaultType fault)
+    public async Task WaitForCompletionAsync_UnusablePollBody_RetriesWithBackoff(FaultType fault)
     {
         _arm.OnGet(Response.Create().WithStatusCode(200).WithBody(new string('x', 4096)).WithFault(fault), ArmStub.Finished());
         var operation = _arm.CreateClient(_clock, _credential).GetRunCommandOperation(ArmStub.Cluster, ArmStub.CommandId);

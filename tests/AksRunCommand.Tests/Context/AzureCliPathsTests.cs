@@ -1,4 +1,5 @@
 using AksRunCommand.Tests.Infrastructure;
+using AksRunCommand.Testing;
 
 namespace AksRunCommand.Tests.Context;
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using AksRunCommand.Tests.Infrastructure;
+using AksRunCommand.Testing;
 
 namespace AksRunCommand.Tests.Context;
 

@@ -6,6 +6,8 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 
+using AksRunCommand.Testing;
+
 namespace AksRunCommand.Tests.Infrastructure;
 
 /// <summary>A WireMock ARM on a dynamic loopback port, scripted response by response, for the facade's unit tests.</summary>

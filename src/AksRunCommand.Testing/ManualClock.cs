@@ -1,11 +1,12 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AksRunCommand.Tests.Infrastructure;
+namespace AksRunCommand.Testing;
 
 /// <summary>
-/// Fake time the test drives: every timer the client creates is announced, and the test advances the clock
-/// by exactly that much, so waits take no real time and each delay is observed.
+/// Fake time a test drives: every timer the client starts is announced, and the test advances the clock by
+/// exactly that much, so polling, backoff and Retry-After waits take no real time and each delay is seen.
+/// Give it to <see cref="AksRunCommandClientOptions.TimeProvider"/> (and <see cref="FakeAksOptions.TimeProvider"/>).
 /// </summary>
 public sealed class ManualClock : TimeProvider
 {
@@ -15,16 +16,22 @@ public sealed class ManualClock : TimeProvider
     // One outstanding read at a time: a read abandoned by an earlier drive must not swallow the next timer.
     private Task<TimeSpan>? _pendingRead;
 
+    /// <summary>Each step the clock was advanced by, in order.</summary>
     public List<TimeSpan> Advanced { get; } = [];
 
+    /// <summary>The total time advanced.</summary>
     public TimeSpan Elapsed { get; private set; }
 
+    /// <inheritdoc />
     public override DateTimeOffset GetUtcNow() => _fake.GetUtcNow();
 
+    /// <inheritdoc />
     public override long GetTimestamp() => _fake.GetTimestamp();
 
+    /// <inheritdoc />
     public override long TimestampFrequency => _fake.TimestampFrequency;
 
+    /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = _fake.CreateTimer(callback, state, dueTime, period);
@@ -36,6 +43,7 @@ public sealed class ManualClock : TimeProvider
         return timer;
     }
 
+    /// <summary>Moves time forward, firing the timers that fall due.</summary>
     public void Advance(TimeSpan by)
     {
         Advanced.Add(by);

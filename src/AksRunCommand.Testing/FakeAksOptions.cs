@@ -1,0 +1,17 @@
+namespace AksRunCommand.Testing;
+
+/// <summary>Options of a <see cref="FakeAks"/>.</summary>
+public sealed class FakeAksOptions
+{
+    /// <summary>The clock that <c>sleep N</c> and <see cref="CommandScript.RunningFor(TimeSpan)"/> run on; default the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Which clusters exist; others get 404 <c>ResourceNotFound</c>. Default: every cluster.</summary>
+    public Func<ClusterId, bool> ClusterExists { get; set; } = _ => true;
+
+    /// <summary>When true, a run request without a cluster token gets <c>MissingAADClusterToken</c>, like a cluster with Entra ID integration.</summary>
+    public bool RequireClusterToken { get; set; }
+
+    /// <summary>The port on 127.0.0.1; 0 (the default) picks a free one.</summary>
+    public int Port { get; set; }
+}

@@ -1,0 +1,130 @@
+using AksRunCommand.Testing;
+using WaitUntil = Azure.WaitUntil;
+
+namespace AksRunCommand.ContractTests;
+
+// Faults on the run request: what the client does, and how many POSTs reach the service.
+public sealed class StartFaultContractTests : FakeAksTestBase
+{
+    [Theory]
+    [InlineData(RetryAfterForm.Seconds, 3000)]
+    [InlineData(RetryAfterForm.HttpDate, 4000)]
+    [InlineData(RetryAfterForm.RetryAfterMs, 1500)]
+    [InlineData(RetryAfterForm.XMsRetryAfterMs, 2500)]
+    public async Task Throttled_IsResentOnceAfterRetryAfter(RetryAfterForm form, int milliseconds)
+    {
+        Fake.When("ls").OnStart(FakeFault.Throttled(TimeSpan.FromMilliseconds(milliseconds), form)).RunningFor(0);
+
+        var operation = await Clock.RunAsync(Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
+
+        Assert.Equal([429, 202], Fake.Runs.Select(r => r.Status));
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Assert.Single(Clock.Advanced));
+        Assert.Equal(Fake.Runs[1].CommandId, operation.Id);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task ServerError_IsNeverResent(int status)
+    {
+        Fake.When("ls").OnStart(FakeFault.ServerError(status));
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
+
+        Assert.Single(Fake.Runs);
+        Assert.Equal(status, error.Status);
+        Assert.True(error.CommandMayHaveStarted);
+        Assert.NotNull(error.RequestId);
+    }
+
+    [Fact]
+    public async Task EmptyResponse_IsAnErrorAndNeverResent()
+    {
+        Fake.When("ls").OnStart(FakeFault.EmptyResponse);
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
+
+        Assert.Single(Fake.Runs);
+        Assert.True(error.CommandMayHaveStarted);
+        Assert.Contains("no usable Location", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MalformedChunk_IsAnErrorAndNeverResent()
+    {
+        Fake.When("ls").OnStart(FakeFault.MalformedChunk);
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
+
+        Assert.Single(Fake.Runs);
+        Assert.True(error.CommandMayHaveStarted);
+    }
+
+    [Fact]
+    public async Task SlowerThanTheHttpTimeout_IsNeverResent()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        Client = Fake.CreateClient(o => { o.TimeProvider = Clock; o.HttpClient = http; });
+        Fake.When("ls").OnStart(FakeFault.SlowResponse(TimeSpan.FromSeconds(2)));
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
+
+        Assert.True(error.CommandMayHaveStarted);
+        Assert.Contains("may or may not have started", error.Message, StringComparison.Ordinal);
+        Assert.Single(Fake.Runs);
+    }
+
+    [Fact]
+    public async Task AcceptedWithoutLocation_IsAnErrorWithRequestIdsAndNoResend()
+    {
+        Fake.When("ls").OnStart(FakeFault.AcceptedWithoutLocation);
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
+
+        Assert.Single(Fake.Runs);
+        Assert.Equal(202, error.Status);
+        Assert.NotNull(error.RequestId);
+        Assert.Contains(error.RequestId!, error.Message, StringComparison.Ordinal);
+        Assert.Empty(Fake.Polls);
+    }
+
+    [Fact]
+    public async Task MissingClusterToken_IsResentOnceWithOne()
+    {
+        using var fake = FakeAks.Start(new FakeAksOptions { TimeProvider = Clock, RequireClusterToken = true });
+
+        var operation = await Clock.RunAsync(fake.CreateClient(o => o.TimeProvider = Clock).RunCommandAsync(WaitUntil.Completed, Cluster, new RunCommandContent("exit 0")));
+
+        Assert.Equal([(400, false), (202, true)], fake.Runs.Select(r => (r.Status, r.ClusterTokenPresent)));
+        Assert.True(operation.Value.IsSuccess);
+    }
+
+    [Fact]
+    public async Task MissingClusterToken_WithModeNever_FailsAfterOnePost()
+    {
+        using var fake = FakeAks.Start(new FakeAksOptions { RequireClusterToken = true });
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() =>
+            fake.CreateClient().RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls") { ClusterToken = ClusterTokenMode.Never }));
+
+        Assert.Single(fake.Runs);
+        Assert.Equal("MissingAADClusterToken", error.ErrorCode);
+    }
+
+    [Theory]
+    [InlineData(413, "RequestEntityTooLarge")]
+    [InlineData(403, "AuthorizationFailed")]
+    [InlineData(400, "KubernetesPerformanceError")]
+    public async Task ArmErrorOnStart_KeepsCodeAndIsNotResent(int status, string code)
+    {
+        Fake.When("ls").OnStart(FakeFault.ArmError(status, code, $"{code} happened."));
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
+
+        Assert.Single(Fake.Runs);
+        Assert.Equal((status, code), (error.Status, error.ErrorCode));
+        Assert.False(error.CommandMayHaveStarted);
+    }
+}
