@@ -9,10 +9,11 @@ public sealed partial class ReadmeSnippetsTests
     [InlineData("AttachFiles")]
     [InlineData("StartAndResume")]
     [InlineData("Options")]
-    public void Readme_HoldsTheCompiledSnippetVerbatim(string name)
+    [InlineData("TestingYourCode", "TestingSnippets.cs")]
+    public void Readme_HoldsTheCompiledSnippetVerbatim(string name, string file = "ReadmeSnippets.cs")
     {
         var root = RepositoryRoot();
-        var source = File.ReadAllText(Path.Combine(root, "tests", "AksRunCommand.Tests", "Snippets", "ReadmeSnippets.cs"));
+        var source = File.ReadAllText(Path.Combine(root, "tests", "AksRunCommand.Tests", "Snippets", file));
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
 
         var snippet = Unindent(Regex.Match(source, $@"#region Snippet:{name}\r?\n(?<code>.*?)\r?\n\s*#endregion", RegexOptions.Singleline).Groups["code"].Value);
