@@ -288,6 +288,11 @@ public sealed partial class FakeAks : IDisposable
             return (default, apiVersion, Error(400, "InvalidParameter", e.Message));
         }
 
+        if (_options.ExpectedBearerToken is { } expected && !HasBearer(request, expected))
+        {
+            return (cluster, apiVersion, Error(401, "InvalidAuthenticationToken", "The access token is invalid."));
+        }
+
         if (string.IsNullOrEmpty(apiVersion))
         {
             return (cluster, apiVersion, Error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
@@ -384,6 +389,9 @@ public sealed partial class FakeAks : IDisposable
 
     private static bool HasAuthorization(IRequestMessage request) =>
         request.Headers is { } headers && headers.TryGetValue("Authorization", out var values) && values.Any(v => !string.IsNullOrEmpty(v));
+
+    private static bool HasBearer(IRequestMessage request, string token) =>
+        request.Headers is { } headers && headers.TryGetValue("Authorization", out var values) && values.Any(v => string.Equals(v, "Bearer " + token, StringComparison.Ordinal));
 
     private static Dictionary<string, string> RedactedHeaders(IRequestMessage request) =>
         (request.Headers ?? new Dictionary<string, WireMockList<string>>()).ToDictionary(

@@ -12,6 +12,12 @@ public sealed class FakeAksOptions
     /// <summary>When true, a run request without a cluster token gets <c>MissingAADClusterToken</c>, like a cluster with Entra ID integration.</summary>
     public bool RequireClusterToken { get; set; }
 
+    /// <summary>
+    /// When set, every request must carry <c>Authorization: Bearer</c> with exactly this token, or it gets 401
+    /// <c>InvalidAuthenticationToken</c> as from ARM. The fake never records the token.
+    /// </summary>
+    public string? ExpectedBearerToken { get; set; }
+
     /// <summary>The port on 127.0.0.1; 0 (the default) picks a free one.</summary>
     public int Port { get; set; }
 }

@@ -1,0 +1,59 @@
+using AksRunCommand.Testing;
+
+namespace AksRunCommand.Cli.Tests;
+
+/// <summary>What one in-process run of aks-run gave.</summary>
+public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
+{
+    public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>Runs the real tool in-process against a fake AKS on loopback, on a manually driven clock.</summary>
+public sealed class CliDriver : IDisposable
+{
+    public const string Subscription = "11111111-2222-3333-4444-555555555555";
+    public const string Token = "cli-token-SENTINEL-4d2c";
+
+    public CliDriver(bool requireToken = true)
+    {
+        Fake = FakeAks.Start(new FakeAksOptions { TimeProvider = Clock, ExpectedBearerToken = requireToken ? Token : null });
+        Environment["AKS_RUN_ACCESS_TOKEN"] = Token;
+        WorkingDirectory = Directory.CreateTempSubdirectory("aks-run-cli-").FullName;
+    }
+
+    public ManualClock Clock { get; } = new();
+
+    public FakeAks Fake { get; }
+
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    public string WorkingDirectory { get; }
+
+    /// <summary>The flags that point the tool at the fake.</summary>
+    public string[] Target => ["--subscription", Subscription, "-g", "rg1", "-n", "aks1", "--endpoint", Fake.Endpoint.ToString()];
+
+    public Task<CliRun> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
+
+    public async Task<CliRun> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var host = new CliHost(stdout, stderr, name => Environment.GetValueOrDefault(name), WorkingDirectory, ErrorIsTerminal: false, Clock);
+        var exitCode = await Clock.RunAsync(AksRunApp.RunAsync(args, host, cancellationToken));
+        return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    public string Write(string relative, byte[] content)
+    {
+        var path = Path.Combine(WorkingDirectory, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        Fake.Dispose();
+        Directory.Delete(WorkingDirectory, recursive: true);
+    }
+}
