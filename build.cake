@@ -19,6 +19,7 @@ var solution = root.CombineWithFilePath("Kiota.sln");
 var artifacts = root.Combine("artifacts");
 var testResults = artifacts.Combine("test-results");
 var packages = artifacts.Combine("packages");
+EnsureDirectoryExists(artifacts.Combine("bench"));
 var specFile = "spec/aks-runcommand.json";
 var generatedDir = "generated";
 var lockFile = root.CombineWithFilePath("kiota-lock.json");
@@ -148,6 +149,21 @@ Task("Pack")
         NoBuild = true,
         OutputDirectory = packages,
     });
+});
+
+Task("Bench")
+    .Description("Runs the benchmarks (BenchmarkDotNet); --quick for a short in-process run. Prints NAME: VALUE UNIT (ratio X vs BASELINE).")
+    .Does(() =>
+{
+    var project = "tests/AksRunCommand.Benchmarks/AksRunCommand.Benchmarks.csproj";
+    DotNetBuild(project, new DotNetBuildSettings { Configuration = "Release" });
+    var arguments = new ProcessArgumentBuilder();
+    if (HasArgument("quick"))
+    {
+        arguments.Append("--quick");
+    }
+
+    DotNetExecute($"tests/AksRunCommand.Benchmarks/bin/Release/net10.0/AksRunCommand.Benchmarks.dll", arguments, new DotNetExecuteSettings { WorkingDirectory = artifacts.Combine("bench") });
 });
 
 Task("CI")

@@ -222,6 +222,11 @@ public class RunCommandOperation
         IProgress<RunCommandProgress>[] observers;
         lock (_gate)
         {
+            if (_observers.Count == 0)
+            {
+                return;
+            }
+
             observers = [.. _observers];
         }
 

@@ -9,7 +9,7 @@ namespace AksRunCommand.Http;
 internal sealed class ArmResponse : IResponseHandler
 {
     private static readonly JsonParseNodeFactory ParseNodes = new();
-    private Dictionary<string, string> _headers = new(StringComparer.OrdinalIgnoreCase);
+    private System.Net.Http.Headers.HttpResponseHeaders? _headers;
 
     public int Status { get; private set; }
 
@@ -24,20 +24,15 @@ internal sealed class ArmResponse : IResponseHandler
 
     public string? CorrelationRequestId => Header("x-ms-correlation-request-id");
 
-    public string? Header(string name) => _headers.TryGetValue(name, out var value) ? value : null;
+    // The response's own header collection outlives its disposal; only the few headers the rules need are read.
+    public string? Header(string name) => _headers is not null && _headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 
     public async Task<TModel?> HandleResponseAsync<TNative, TModel>(TNative response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)
     {
         using var message = response as HttpResponseMessage
             ?? throw new InvalidOperationException("The request adapter must be Kiota's HttpClientRequestAdapter (or hand an HttpResponseMessage to response handlers).");
         Status = (int)message.StatusCode;
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in message.Headers.Concat(message.Content.Headers))
-        {
-            headers[name] = string.Join(",", values);
-        }
-
-        _headers = headers;
+        _headers = message.Headers;
         Body = await message.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
         return default;
     }

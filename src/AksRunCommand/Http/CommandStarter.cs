@@ -132,6 +132,13 @@ internal sealed class CommandStarter
 
     private void CheckSize(RunCommandRequest body)
     {
+        // Base64 is never escaped in JSON and any other character takes at most 6 bytes (\uXXXX): serialize only when that bound is over the limit.
+        var bound = (body.Context?.Length ?? 0) + (6L * ((body.Command?.Length ?? 0) + (body.ClusterToken?.Length ?? 0))) + 64;
+        if (bound <= _options.MaxRequestBytes)
+        {
+            return;
+        }
+
         using var writer = new JsonSerializationWriter();
         writer.WriteObjectValue(null, body);
         using var content = writer.GetSerializedContent();
