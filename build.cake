@@ -9,6 +9,7 @@ using System.Text.Json.Nodes;
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
+var upstream = Argument<string>("upstream", null);
 
 ///////////////////////////////////////////////////////////////////////////////
 // CONSTANTS
@@ -24,6 +25,9 @@ var specFile = "spec/aks-runcommand.json";
 var generatedDir = "generated";
 var lockFile = root.CombineWithFilePath("kiota-lock.json");
 const string FixCommand = "./build.sh --target=Generate";
+var importTool = "src/AksRunCommand.SpecImport/AksRunCommand.SpecImport.csproj";
+var upstreamTestData = root.Combine("tests/AksRunCommand.SpecImport.Tests/upstream/specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable");
+var version = XmlPeek("Directory.Build.props", "/Project/PropertyGroup/VersionPrefix");
 
 // Every generator setting lives here and nowhere else; kiota-lock.json records them.
 string[] KiotaArguments(string outputDir) => new[]
@@ -80,7 +84,7 @@ Task("CheckGenerated")
     else
     {
         var recorded = JsonNode.Parse(System.IO.File.ReadAllText(lockFile.FullPath))!;
-        var recordedVersion = (string?)recorded["kiotaVersion"];
+        var recordedVersion = (string)recorded["kiotaVersion"];
         if (recordedVersion != pinned)
             problems.Add($"kiota-lock.json records kiotaVersion {recordedVersion}, the pinned tool is {pinned}");
     }
@@ -166,13 +170,109 @@ Task("Bench")
     DotNetExecute($"tests/AksRunCommand.Benchmarks/bin/Release/net10.0/AksRunCommand.Benchmarks.dll", arguments, new DotNetExecuteSettings { WorkingDirectory = artifacts.Combine("bench") });
 });
 
+Task("ImportSpec")
+    .Description("Rewrites spec/ from an upstream managedClusters.json (--upstream=PATH, inside an azure-rest-api-specs layout), then regenerates.")
+    .Does(() =>
+{
+    if (string.IsNullOrEmpty(upstream))
+        throw new CakeException("ImportSpec needs --upstream=PATH to .../Microsoft.ContainerService/aks/stable/<api-version>/managedClusters.json");
+    ImportInto(root, MakeAbsolute(File(upstream)).FullPath);
+    RunKiota(generatedDir);
+    MoveLockToRoot(root.Combine(generatedDir), lockFile);
+    Information("spec/ and generated/ now follow " + upstream + ". Review git diff, run ./build.sh --target=ApiDiff ... and the CI target.");
+});
+
+Task("UpdateApi")
+    .Description("Rewrites src/*/PublicAPI.txt from the built assemblies, after a reviewed change of the public surface.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    RunPublicApiTests(root, update: true);
+});
+
+Task("ApiDiff")
+    .Description("Prints what importing --upstream=PATH (default: the stored 2025-10-01 file) would add to, remove from or change in the public API.")
+    .Does(() =>
+{
+    var source = string.IsNullOrEmpty(upstream) ? upstreamTestData.CombineWithFilePath("2025-10-01/managedClusters.json").FullPath : MakeAbsolute(File(upstream)).FullPath;
+    var copy = CopyOfRepository("api-diff");
+    ImportInto(copy, source);
+    RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=Generate");
+    RunPublicApiTests(copy, update: true);
+    foreach (var package in new[] { "AksRunCommand", "AksRunCommand.Testing" })
+    {
+        var before = root.CombineWithFilePath($"src/{package}/PublicAPI.txt").FullPath;
+        var after = copy.CombineWithFilePath($"src/{package}/PublicAPI.txt").FullPath;
+        Information($"== {package}: public API after importing {source}");
+        StartProcess("git", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("--no-pager").Append("diff").Append("--no-index").Append("--unified=0").AppendQuoted(before).AppendQuoted(after) });
+    }
+});
+
+Task("ImportRoundTrip")
+    .Description("Proves in a temporary copy that importing the 2025-10-01 upstream file generates a client the facade builds on and the contract suite passes against.")
+    .Does(() =>
+{
+    var copy = CopyOfRepository("import-2025-10-01");
+    ImportInto(copy, upstreamTestData.CombineWithFilePath("2025-10-01/managedClusters.json").FullPath);
+    RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=Generate");
+    RunIn(copy, "dotnet", "test", "tests/AksRunCommand.ContractTests/AksRunCommand.ContractTests.csproj", "-c", configuration, "--logger", "console;verbosity=minimal");
+    var spec = System.IO.File.ReadAllText(copy.CombineWithFilePath("spec/aks-runcommand.json").FullPath);
+    if (!spec.Contains("\"version\": \"2025-10-01\""))
+        throw new CakeException("the imported copy does not carry api-version 2025-10-01");
+    Information("2025-10-01: imported, generated, built, contract suite green (in " + copy.FullPath + ").");
+    DeleteDirectory(copy, new DeleteDirectorySettings { Recursive = true, Force = true });
+});
+
+Task("PackageSmoke")
+    .Description("Installs the aks-run tool package from artifacts/packages into a temporary tool path and runs --help; builds and runs a consumer of the library packages.")
+    .IsDependentOn("Pack")
+    .Does(() =>
+{
+    var smoke = MakeAbsolute(Directory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aksrun-package-smoke-" + Guid.NewGuid().ToString("N"))));
+    EnsureDirectoryExists(smoke);
+    var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = smoke.Combine("nuget").FullPath }; // never a stale cached 0.1.0
+    var tools = smoke.Combine("tools");
+    Run("dotnet", env, root, "tool", "install", "aks-run", "--version", version, "--tool-path", tools.FullPath, "--add-source", packages.FullPath);
+    var help = Capture(tools.CombineWithFilePath("aks-run").FullPath, env, smoke, "--help");
+    if (!help.Contains("invoke") || !help.Contains("result"))
+        throw new CakeException("aks-run --help from the installed tool package does not list invoke and result:\n" + help);
+    Information("installed aks-run " + version + " from artifacts/packages; --help lists invoke and result");
+
+    var consumer = smoke.Combine("consumer");
+    EnsureDirectoryExists(consumer);
+    System.IO.File.WriteAllText(consumer.CombineWithFilePath("Consumer.csproj").FullPath, $@"<Project Sdk=""Microsoft.NET.Sdk"">
+  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings><TreatWarningsAsErrors>true</TreatWarningsAsErrors><WarningsNotAsErrors>NU1603</WarningsNotAsErrors></PropertyGroup>
+  <ItemGroup><PackageReference Include=""AksRunCommand"" Version=""{version}"" /><PackageReference Include=""AksRunCommand.Testing"" Version=""{version}"" /></ItemGroup>
+</Project>");
+    // One string per line: Cake hoists script lines that start with "using", even inside a verbatim string.
+    System.IO.File.WriteAllLines(consumer.CombineWithFilePath("Program.cs").FullPath, new[]
+    {
+        "global using AksRunCommand;", "global using AksRunCommand.Testing;",
+        "var aks = FakeAks.Start();",
+        "aks.When(\"kubectl version\").RunningFor(0).ExitsWith(0, \"v1.31\\n\");",
+        "var client = aks.CreateClient(o => o.Polling = PollingStrategy.Fixed(TimeSpan.FromMilliseconds(50)));",
+        "var cluster = new ClusterId(\"00000000-0000-0000-0000-000000000000\", \"rg1\", \"aks1\");",
+        "var op = await client.RunCommandAsync(Azure.WaitUntil.Completed, cluster, new RunCommandContent(\"kubectl version\"));",
+        "Console.Write(op.Value.Logs);",
+        "aks.Dispose();",
+        "return op.Value.ExitCode ?? 255;",
+    });
+    var output = Capture("dotnet", env, consumer, "run", "-p:RestoreAdditionalProjectSources=" + packages.FullPath);
+    if (!output.Contains("v1.31"))
+        throw new CakeException("the package consumer did not print the fake's output:\n" + output);
+    Information("a consumer restored AksRunCommand and AksRunCommand.Testing " + version + " from artifacts/packages, built and ran");
+    DeleteDirectory(smoke, new DeleteDirectorySettings { Recursive = true, Force = true });
+});
+
 Task("CI")
     .Description("What CI runs: CheckGenerated, Build, Test, Pack.")
     .IsDependentOn("__Clean")
     .IsDependentOn("CheckGenerated")
     .IsDependentOn("Build")
     .IsDependentOn("Test")
-    .IsDependentOn("Pack");
+    .IsDependentOn("Pack")
+    .IsDependentOn("PackageSmoke")
+    .IsDependentOn("ImportRoundTrip");
 
 Task("Default")
     .Description("Build and Test.")
@@ -252,6 +352,55 @@ IEnumerable<string> CompareLocks(FilePath expected, FilePath actual)
     }
     foreach (var key in act.Select(p => p.Key).Except(exp.Select(p => p.Key)))
         yield return $"kiota-lock.json has a field Generate does not write: {key}";
+}
+
+void ImportInto(DirectoryPath repository, string upstreamFile)
+{
+    Run("dotnet", null, root, "run", "--project", importTool, "-c", configuration, "--", "--upstream", upstreamFile, "--out", repository.Combine("spec").FullPath);
+}
+
+// A copy of the working tree (tracked and new files, as git sees them) in the temp folder, for what must not touch this one.
+DirectoryPath CopyOfRepository(string name)
+{
+    var copy = MakeAbsolute(Directory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aksrun-" + name + "-" + Guid.NewGuid().ToString("N"))));
+    var files = Capture("git", null, root, "ls-files", "--cached", "--others", "--exclude-standard").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    foreach (var file in files)
+    {
+        var source = root.CombineWithFilePath(file).FullPath;
+        if (!System.IO.File.Exists(source)) continue; // deleted in the working tree
+        var target = copy.CombineWithFilePath(file).FullPath;
+        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target));
+        System.IO.File.Copy(source, target);
+    }
+
+    Information($"copied {files.Length} files to {copy.FullPath}");
+    return copy;
+}
+
+void RunPublicApiTests(DirectoryPath repository, bool update)
+{
+    Run("dotnet", update ? new Dictionary<string, string> { ["AKSRUN_UPDATE_API"] = "1" } : null, repository,
+        "test", "tests/AksRunCommand.PublicApi.Tests/AksRunCommand.PublicApi.Tests.csproj", "-c", configuration, "--logger", "console;verbosity=minimal");
+}
+
+void RunIn(DirectoryPath directory, string tool, params string[] arguments) => Run(tool, null, directory, arguments);
+
+void Run(string tool, IDictionary<string, string> environment, DirectoryPath directory, params string[] arguments)
+{
+    var args = new ProcessArgumentBuilder();
+    foreach (var a in arguments) args.AppendQuoted(a);
+    var exit = StartProcess(tool, new ProcessSettings { Arguments = args, WorkingDirectory = directory, EnvironmentVariables = environment });
+    if (exit != 0) throw new CakeException($"{tool} {string.Join(" ", arguments)} failed with exit code {exit} (in {directory.FullPath})");
+}
+
+string Capture(string tool, IDictionary<string, string> environment, DirectoryPath directory, params string[] arguments)
+{
+    var args = new ProcessArgumentBuilder();
+    foreach (var a in arguments) args.AppendQuoted(a);
+    var exit = StartProcess(tool, new ProcessSettings { Arguments = args, WorkingDirectory = directory, EnvironmentVariables = environment, RedirectStandardOutput = true }, out var lines);
+    var text = string.Join("\n", lines);
+    if (exit != 0) throw new CakeException($"{tool} {string.Join(" ", arguments)} failed with exit code {exit}:\n{text}");
+    return text;
 }
 
 int CountFiles(DirectoryPath dir) => ListRelative(dir).Count;

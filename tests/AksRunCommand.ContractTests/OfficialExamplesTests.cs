@@ -33,7 +33,7 @@ public sealed class OfficialExamplesTests : IDisposable
         var result = await client.GetRunCommandOperation(new ClusterId("00000000-0000-0000-0000-000000000000", "rg1", "clustername1"), commandId).WaitForCompletionAsync();
 
         Assert.Equal((state, exitCode, logs, reason), (result.ProvisioningState, result.ExitCode, result.Logs, result.Reason));
-        Assert.Equal("2024-02-01", Assert.Single(_server.LogEntries).RequestMessage!.Query!["api-version"].Single());
+        Assert.Equal(AksRunCommandClientOptions.DefaultApiVersion, Assert.Single(_server.LogEntries).RequestMessage!.Query!["api-version"].Single());
     }
 
     [Fact]

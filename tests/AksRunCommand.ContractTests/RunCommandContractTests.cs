@@ -20,14 +20,14 @@ public sealed class RunCommandContractTests : FakeAksTestBase
         var run = Assert.Single(Fake.Runs);
         Assert.Equal(Cluster, run.Cluster);
         Assert.Equal("kubectl apply -f ns.yaml", run.Command);
-        Assert.Equal("2024-02-01", run.ApiVersion);
+        Assert.Equal(AksRunCommandClientOptions.DefaultApiVersion, run.ApiVersion);
         Assert.True(run.AuthorizationPresent);
         Assert.Equal("[redacted]", run.Headers["Authorization"]);
         Assert.False(run.ClusterTokenPresent);
         var file = Assert.Single(run.ContextFiles);
         Assert.Equal("ns.yaml", file.Name);
         Assert.Equal("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dummy\n"u8.ToArray(), file.Content);
-        Assert.All(Fake.Polls, p => Assert.Equal((run.CommandId, "2024-02-01", true), (p.CommandId, p.ApiVersion, p.AuthorizationPresent)));
+        Assert.All(Fake.Polls, p => Assert.Equal((run.CommandId, AksRunCommandClientOptions.DefaultApiVersion, true), (p.CommandId, p.ApiVersion, p.AuthorizationPresent)));
         Assert.Equal(run.CommandId, operation.Id);
         Assert.Matches("^[0-9a-f]{32}$", operation.Id);
         Assert.Equal("namespace dummy created", operation.Value.Logs);

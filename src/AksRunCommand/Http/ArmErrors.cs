@@ -7,9 +7,9 @@ internal static class ArmErrors
 {
     public const string MissingAadClusterToken = "MissingAADClusterToken";
 
-    public static async Task<ArmRequestFailedException> FromResponseAsync(ArmResponse response, string action, ClusterId cluster, string? commandId, CancellationToken cancellationToken)
+    public static ArmRequestFailedException FromResponse(ArmResponse response, string action, ClusterId cluster, string? commandId)
     {
-        var error = await response.ParseErrorAsync(cancellationToken).ConfigureAwait(false);
+        var error = response.ParseError();
         var code = error?.Code;
         var mayHaveStarted = commandId is null && response.Status >= 500;
         var what = code is null ? $"HTTP {response.Status}" : $"HTTP {response.Status} ({code})";
@@ -23,7 +23,7 @@ internal static class ArmErrors
             ErrorCode = code,
             ErrorMessage = error?.Message,
             Target = error?.Target,
-            Details = error?.Details?.Select(d => new ArmErrorDetail(d.Code, d.Message, d.Target)).ToArray() ?? [],
+            Details = error?.Details ?? [],
             RequestId = response.RequestId,
             CorrelationRequestId = response.CorrelationRequestId,
             CommandId = commandId,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AksRunCommand.Generated.Models;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -51,13 +52,25 @@ internal sealed class ArmResponse : IResponseHandler
         return node.GetObjectValue(factory);
     }
 
-    public async Task<CloudErrorBody?> ParseErrorAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The ARM error in the body (<c>{"error":{"code","message","target","details"}}</c>), read without the
+    /// generated models: its shape is ARM-wide, while the generated type names change between api-versions.
+    /// </summary>
+    public ArmErrorBody? ParseError()
     {
+        if (Body.Length == 0)
+        {
+            return null;
+        }
+
         try
         {
-            return (await ParseAsync(CloudError.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false))?.Error;
+            using var document = JsonDocument.Parse(Body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error)
+                ? ArmErrorBody.From(error)
+                : null;
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             return null; // an error body that is not JSON still gives status and request ids
         }

@@ -55,7 +55,7 @@ internal sealed class CommandPoller
                 var state = body?.Properties?.ProvisioningState;
                 return new PollOutcome(null, string.IsNullOrEmpty(state) ? ProvisioningStates.Running : state, RetryAfter.Read(response, _timeProvider));
             default:
-                throw await ArmErrors.FromResponseAsync(response, "the commandResults poll", _clusterId, _commandId, cancellationToken).ConfigureAwait(false);
+                throw ArmErrors.FromResponse(response, "the commandResults poll", _clusterId, _commandId);
         }
     }
 

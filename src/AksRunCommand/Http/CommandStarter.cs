@@ -77,7 +77,7 @@ internal sealed class CommandStarter
                 return await FinishedOnStartAsync(response, cluster, cancellationToken).ConfigureAwait(false);
             }
 
-            var error = await ArmErrors.FromResponseAsync(response, "the runCommand request", cluster, null, cancellationToken).ConfigureAwait(false);
+            var error = ArmErrors.FromResponse(response, "the runCommand request", cluster, null);
             var canResendWithToken = content.ClusterToken == ClusterTokenMode.Auto && body.ClusterToken is null && _credential is not null;
             if (canResendWithToken && string.Equals(error.ErrorCode, ArmErrors.MissingAadClusterToken, StringComparison.OrdinalIgnoreCase))
             {

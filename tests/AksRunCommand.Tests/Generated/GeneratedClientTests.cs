@@ -8,7 +8,7 @@ using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 
-namespace AksRunCommand.ContractTests.Generated;
+namespace AksRunCommand.Tests.Generated;
 
 // Drives the Kiota output directly, with no facade, to prove the spec generates a client that speaks the wire format.
 public sealed class GeneratedClientTests : IDisposable

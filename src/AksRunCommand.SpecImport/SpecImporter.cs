@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AksRunCommand.SpecImport;
+
+/// <summary>
+/// Cuts the runCommand and commandResults operations out of an upstream managedClusters.json, with every
+/// parameter and schema they reach (relative $refs into common-types resolved and copied in), their examples,
+/// and the extensions the generator and the facade use. The output is self-contained Swagger 2.0.
+/// </summary>
+internal static class SpecImporter
+{
+    public const string SpecFileName = "aks-runcommand.json";
+    private static readonly string[] Operations = ["ManagedClusters_RunCommand", "ManagedClusters_GetCommandResult"];
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static ImportResult Import(string upstreamPath, string specDirectory)
+    {
+        var upstream = Path.GetFullPath(upstreamPath);
+        var bytes = File.ReadAllBytes(upstream);
+        var root = JsonNode.Parse(bytes)?.AsObject() ?? throw new SpecImportException($"{upstream} is not a JSON object.");
+        var resolver = new RefResolver(upstream, root);
+
+        var paths = new JsonObject();
+        foreach (var (path, item) in root["paths"]?.AsObject() ?? throw new SpecImportException("no 'paths'"))
+        {
+            var kept = new JsonObject();
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                if (operation is JsonObject op && Operations.Contains((string?)op["operationId"]))
+                {
+                    kept[method] = resolver.Resolve(op.DeepClone(), upstream, root);
+                }
+            }
+
+            if (kept.Count > 0)
+            {
+                paths[path] = kept;
+            }
+        }
+
+        var found = paths.SelectMany(p => p.Value!.AsObject().Select(o => (string?)o.Value!["operationId"])).ToList();
+        foreach (var operation in Operations.Where(o => !found.Contains(o)))
+        {
+            throw new SpecImportException($"operation {operation} is not in {upstream}.");
+        }
+
+        MarkPrimaryErrorMessage(paths, resolver);
+        var version = (string?)root["info"]?["version"] ?? throw new SpecImportException("no info.version");
+        var spec = new JsonObject
+        {
+            ["swagger"] = root["swagger"]?.DeepClone() ?? "2.0",
+            ["info"] = new JsonObject
+            {
+                ["title"] = $"{(string?)root["info"]?["title"]} (runCommand subset)",
+                ["description"] = "The run command operations of the Container Service Client (Microsoft.ContainerService managedClusters), cut from the upstream Azure REST API specification. See spec/README.md for provenance.",
+                ["version"] = version,
+            },
+            ["host"] = root["host"]?.DeepClone(),
+            ["schemes"] = root["schemes"]?.DeepClone(),
+            ["consumes"] = root["consumes"]?.DeepClone(),
+            ["produces"] = root["produces"]?.DeepClone(),
+            ["security"] = root["security"]?.DeepClone(),
+            ["securityDefinitions"] = root["securityDefinitions"]?.DeepClone(),
+            ["paths"] = paths,
+            ["definitions"] = Sorted(resolver.Definitions),
+            ["parameters"] = Sorted(resolver.Parameters),
+        };
+
+        Directory.CreateDirectory(specDirectory);
+        File.WriteAllText(Path.Combine(specDirectory, SpecFileName), spec.ToJsonString(Indented) + "\n");
+        var examples = Path.Combine(specDirectory, "examples");
+        if (Directory.Exists(examples))
+        {
+            Directory.Delete(examples, recursive: true);
+        }
+
+        Directory.CreateDirectory(examples);
+        foreach (var example in resolver.Examples.Order(StringComparer.Ordinal))
+        {
+            File.Copy(example, Path.Combine(examples, Path.GetFileName(example)));
+        }
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        UpdateReadme(Path.Combine(specDirectory, "README.md"), upstream, version, sha);
+        return new ImportResult(version, sha, resolver.Definitions.Count, resolver.Parameters.Count, resolver.Examples.Count);
+    }
+
+    // Kiota makes the generated error exception's Message the ARM message only when the schema says which property it is.
+    private static void MarkPrimaryErrorMessage(JsonObject paths, RefResolver resolver)
+    {
+        var errorSchemas = paths.SelectMany(p => p.Value!.AsObject())
+            .Select(o => (string?)o.Value!["responses"]?["default"]?["schema"]?["$ref"])
+            .Where(r => r is not null)
+            .Distinct();
+        foreach (var errorRef in errorSchemas)
+        {
+            var error = resolver.Definitions[errorRef!.Split('/')[^1]]!;
+            var bodyRef = (string?)error["properties"]?["error"]?["$ref"] ?? throw new SpecImportException($"{errorRef} has no 'error' property.");
+            var message = resolver.Definitions[bodyRef.Split('/')[^1]]!["properties"]?["message"]?.AsObject()
+                ?? throw new SpecImportException($"{bodyRef} has no 'message' property.");
+            message["x-ms-primary-error-message"] = true;
+        }
+    }
+
+    private static JsonObject Sorted(Dictionary<string, JsonNode> items)
+    {
+        var sorted = new JsonObject();
+        foreach (var (name, value) in items.OrderBy(i => i.Key, StringComparer.Ordinal))
+        {
+            sorted[name] = value;
+        }
+
+        return sorted;
+    }
+
+    private static void UpdateReadme(string readme, string upstream, string version, string sha)
+    {
+        const string start = "<!-- import:start -->";
+        const string end = "<!-- import:end -->";
+        var marker = upstream.Replace('\\', '/');
+        var index = marker.IndexOf("specification/", StringComparison.Ordinal);
+        var relative = index >= 0 ? marker[index..] : Path.GetFileName(upstream);
+        var block = new StringBuilder()
+            .Append(start).Append('\n')
+            .Append("Last import: `").Append(relative).Append("`, api-version **").Append(version).Append("**, input sha256 `").Append(sha).Append("`,\n")
+            .Append("by `./build.sh --target=ImportSpec --upstream=<that file>`.\n")
+            .Append(end);
+        var text = File.Exists(readme) ? File.ReadAllText(readme) : "# spec/\n\n" + start + "\n" + end + "\n";
+        var from = text.IndexOf(start, StringComparison.Ordinal);
+        var to = text.IndexOf(end, StringComparison.Ordinal);
+        text = from >= 0 && to > from
+            ? text[..from] + block + text[(to + end.Length)..]
+            : text.TrimEnd() + "\n\n" + block + "\n";
+        File.WriteAllText(readme, text);
+    }
+}
