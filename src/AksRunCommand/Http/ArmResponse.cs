@@ -19,6 +19,27 @@ internal sealed class ArmResponse : IResponseHandler
     /// <summary>The parsed run-command body of a 200 or 202, when the caller parsed it.</summary>
     public RunCommandResult? Result { get; set; }
 
+    /// <summary>The provisioning state of a 202's body, read without building the generated model; null when absent.</summary>
+    public string? RunningState { get; private set; }
+
+    /// <summary>Reads <c>properties.provisioningState</c> of the body; malformed JSON throws <see cref="JsonException"/>.</summary>
+    public void ReadRunningState()
+    {
+        if (Body.Length == 0)
+        {
+            return;
+        }
+
+        using var document = JsonDocument.Parse(Body);
+        RunningState = document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("properties", out var properties)
+            && properties.ValueKind == JsonValueKind.Object
+            && properties.TryGetProperty("provisioningState", out var state)
+            && state.ValueKind == JsonValueKind.String
+                ? state.GetString()
+                : null;
+    }
+
     public bool IsSuccess => Status is >= 200 and < 300;
 
     public string? RequestId => Header("x-ms-request-id");

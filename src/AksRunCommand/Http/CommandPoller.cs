@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AksRunCommand.Generated.Models;
 using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item;
+using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item.CommandResults.Item;
 using Microsoft.Kiota.Abstractions;
 using Polly;
 
@@ -12,19 +13,19 @@ internal sealed record PollOutcome(CommandResult? Result, string State, TimeSpan
 // One GET of commandResults/{id} on the configured endpoint (never the host of a Location), retried on faults.
 internal sealed class CommandPoller
 {
-    private readonly WithResourceNameItemRequestBuilder _cluster;
+    private readonly WithCommandItemRequestBuilder _commandResult;
+    private readonly string _apiVersion;
     private readonly ClusterId _clusterId;
     private readonly string _commandId;
-    private readonly string _apiVersion;
     private readonly ResiliencePipeline<ArmResponse> _retry;
     private readonly TimeProvider _timeProvider;
 
     public CommandPoller(WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, TimeProvider timeProvider)
     {
-        _cluster = cluster;
+        _commandResult = cluster.CommandResults[commandId];
+        _apiVersion = apiVersion;
         _clusterId = clusterId;
         _commandId = commandId;
-        _apiVersion = apiVersion;
         _retry = retry;
         _timeProvider = timeProvider;
     }
@@ -42,17 +43,16 @@ internal sealed class CommandPoller
             throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, fault);
         }
 
-        var body = response.Result;
         switch (response.Status)
         {
-            case 200 when body is not null:
+            case 200 when response.Result is { } body:
                 var p = body.Properties;
                 var result = new CommandResult(_commandId, p?.ProvisioningState ?? string.Empty, p?.ExitCode, p?.StartedAt, p?.FinishedAt, p?.Logs, p?.Reason);
                 return new PollOutcome(result, result.ProvisioningState, null);
             case 200:
                 throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, new JsonException("HTTP 200 with an empty body"));
             case 202:
-                var state = body?.Properties?.ProvisioningState;
+                var state = response.RunningState;
                 return new PollOutcome(null, string.IsNullOrEmpty(state) ? ProvisioningStates.Running : state, RetryAfter.Read(response, _timeProvider));
             default:
                 throw ArmErrors.FromResponse(response, "the commandResults poll", _clusterId, _commandId);
@@ -62,7 +62,7 @@ internal sealed class CommandPoller
     private async ValueTask<ArmResponse> GetAsync(CancellationToken cancellationToken)
     {
         var response = new ArmResponse();
-        await _cluster.CommandResults[_commandId].GetAsync(
+        await _commandResult.GetAsync(
             c =>
             {
                 c.QueryParameters.ApiVersion = _apiVersion;
@@ -70,10 +70,14 @@ internal sealed class CommandPoller
                 c.Options.Add(KiotaOptions.NoRetry);
             },
             cancellationToken).ConfigureAwait(false);
-        if (response.Status is 200 or 202)
+        // A malformed body is a fault of an idempotent GET: parsing inside the retry lets it be retried.
+        if (response.Status == 200)
         {
-            // A malformed body is a fault of an idempotent GET: parsing inside the retry lets it be retried.
             response.Result = await response.ParseAsync(RunCommandResult.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        }
+        else if (response.Status == 202)
+        {
+            response.ReadRunningState();
         }
 
         return response;
