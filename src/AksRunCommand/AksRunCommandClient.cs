@@ -24,6 +24,7 @@ public class AksRunCommandClient
     {
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        EnableMultipleHttp2Connections = true,
     });
 
     private static readonly string UserAgent = "AksRunCommand/" + (typeof(AksRunCommandClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
@@ -137,7 +138,7 @@ public class AksRunCommandClient
         var httpClient = options.HttpClient;
         if (httpClient is null)
         {
-            httpClient = new HttpClient(options.Transport ?? SharedTransport.Value, disposeHandler: false);
+            httpClient = new HttpClient(new Http2PreferredHandler(options.Transport ?? SharedTransport.Value), disposeHandler: false);
             httpClient.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
         }
 

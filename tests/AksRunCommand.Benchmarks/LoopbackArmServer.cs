@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,6 +26,7 @@ public sealed class LoopbackArmServer : IAsyncDisposable
     private long _nextId;
     private long _handlerTicks;
     private long _requests;
+    private long _http2Requests;
     private int _connections;
 
     private LoopbackArmServer(WebApplication app)
@@ -39,24 +42,62 @@ public sealed class LoopbackArmServer : IAsyncDisposable
 
     public long Requests => Interlocked.Read(ref _requests);
 
+    public long Http2Requests => Interlocked.Read(ref _http2Requests);
+
     public TimeSpan HandlerTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _handlerTicks));
 
-    public static async Task<LoopbackArmServer> StartAsync()
+    /// <summary>The self-signed certificate of a TLS server (clients pin it), else null.</summary>
+    public X509Certificate2? Certificate { get; private set; }
+
+    public static async Task<LoopbackArmServer> StartAsync(bool tls = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         LoopbackArmServer? server = null;
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Use(next => connection =>
+        var certificate = tls ? SelfSigned() : null;
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
         {
-            Interlocked.Increment(ref server!._connections);
-            return next(connection);
-        })));
+            listen.Use(next => connection =>
+            {
+                Interlocked.Increment(ref server!._connections);
+                return next(connection);
+            });
+            if (certificate is not null)
+            {
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
         server = new LoopbackArmServer(app);
         app.Run(server.HandleAsync);
         await app.StartAsync();
-        server.Endpoint = new Uri(app.Urls.First());
+        server.Endpoint = new Uri(app.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        server.Certificate = certificate;
         return server;
+    }
+
+    /// <summary>A client transport that trusts exactly this server's certificate (HTTP/2 over TLS, like ARM).</summary>
+    public SocketsHttpHandler CreateTransport()
+    {
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, EnableMultipleHttp2Connections = true };
+        if (Certificate is { } pinned)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == pinned.GetCertHashString();
+        }
+
+        return handler;
+    }
+
+    private static X509Certificate2 SelfSigned()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 
     public void ResetCounters()
@@ -77,6 +118,11 @@ public sealed class LoopbackArmServer : IAsyncDisposable
     {
         var start = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _requests);
+        if (HttpProtocol.IsHttp2(context.Request.Protocol))
+        {
+            Interlocked.Increment(ref _http2Requests);
+        }
+
         var response = context.Response;
         if (HttpMethods.IsPost(context.Request.Method))
         {

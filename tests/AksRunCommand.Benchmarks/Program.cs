@@ -108,6 +108,7 @@ report.Line("scale 1000 wall facade", facadeScale["wall-ms"] / 1000, "s", rawSca
 report.Line("scale 1000 peak working set facade", facadeScale["peak-ws-bytes"] / 1048576.0, "MB", rawScale["peak-ws-bytes"] / 1048576.0, "raw");
 report.Line("scale 1000 connections facade", facadeScale["connections"], "connections", rawScale["connections"], "raw");
 report.Line("scale 1000 correct results facade", facadeScale["correct"], "results", rawScale["correct"], "raw");
+report.Line("scale 1000 HTTP/2 requests facade", facadeScale["http2-requests"], "requests", rawScale["http2-requests"], "raw");
 
 report.Print();
 return 0;

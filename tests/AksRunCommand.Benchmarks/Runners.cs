@@ -37,12 +37,15 @@ public sealed class RawRunner(Uri endpoint, HttpClient http) : IRunner
     private readonly string _resultsUrl = endpoint.GetLeftPart(UriPartial.Authority) + LoopbackArmServer.ClusterPath + "/commandResults/";
     private readonly AuthenticationHeaderValue _auth = new("Bearer", StaticToken.Value);
 
+    public bool Http2 { get; init; }
+
     public Task<string> RunAsync(string command) => RunAsync(command, TimeSpan.Zero);
 
     public async Task<string> RunAsync(string command, TimeSpan pollDelay)
     {
         using var post = new HttpRequestMessage(HttpMethod.Post, _runUrl) { Content = JsonContent(new RawRequest(command)) };
         post.Headers.Authorization = _auth;
+        AskForHttp2(post);
         string id;
         using (var accepted = await http.SendAsync(post))
         {
@@ -60,6 +63,7 @@ public sealed class RawRunner(Uri endpoint, HttpClient http) : IRunner
 
             using var get = new HttpRequestMessage(HttpMethod.Get, url);
             get.Headers.Authorization = _auth;
+            AskForHttp2(get);
             using var response = await http.SendAsync(get, HttpCompletionOption.ResponseHeadersRead);
             if ((int)response.StatusCode == 200)
             {
@@ -69,6 +73,15 @@ public sealed class RawRunner(Uri endpoint, HttpClient http) : IRunner
             }
 
             await response.Content.CopyToAsync(Stream.Null);
+        }
+    }
+
+    private void AskForHttp2(HttpRequestMessage request)
+    {
+        if (Http2)
+        {
+            request.Version = System.Net.HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
         }
     }
 

@@ -7,12 +7,14 @@ public static class ScaleRun
 {
     public static async Task<string> RunAsync(string implementation, int operations)
     {
-        await using var server = await LoopbackArmServer.StartAsync();
+        // Over TLS with HTTP/2 offered, as ARM is; both implementations ask for HTTP/2.
+        await using var server = await LoopbackArmServer.StartAsync(tls: true);
         server.RunningPolls = 3;
-        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
+        var transport = server.CreateTransport();
+        using var http = new HttpClient(transport);
         IRunner runner = implementation == "facade"
-            ? new ScaleFacade(server.Endpoint, http)
-            : new PacedRawRunner(new RawRunner(server.Endpoint, http));
+            ? new ScaleFacade(server.Endpoint, transport)
+            : new PacedRawRunner(new RawRunner(server.Endpoint, http) { Http2 = true });
         var watch = Stopwatch.StartNew();
         var logs = await Task.WhenAll(Enumerable.Range(0, operations).Select(i => runner.RunAsync($"job-{i}")));
         watch.Stop();
@@ -20,13 +22,14 @@ public static class ScaleRun
         var correct = ids.Count(id => id.Length == 32);
         using var self = Process.GetCurrentProcess();
         self.Refresh();
-        return FormattableString.Invariant($"wall-ms={watch.Elapsed.TotalMilliseconds:0} peak-ws-bytes={self.PeakWorkingSet64} connections={server.Connections} correct={correct} requests={server.Requests}");
+        return FormattableString.Invariant($"wall-ms={watch.Elapsed.TotalMilliseconds:0} peak-ws-bytes={self.PeakWorkingSet64} connections={server.Connections} correct={correct} requests={server.Requests} http2-requests={server.Http2Requests}");
     }
 
-    private sealed class ScaleFacade(Uri endpoint, HttpClient http) : IRunner
+    // The facade's own HttpClient over the given transport: what a user who passes no HttpClient gets.
+    private sealed class ScaleFacade(Uri endpoint, HttpMessageHandler transport) : IRunner
     {
         private static readonly ClusterId Cluster = new("00000000-0000-0000-0000-000000000000", "rg1", "aks1");
-        private readonly AksRunCommandClient _client = new(new StaticToken(), new AksRunCommandClientOptions { Endpoint = endpoint, HttpClient = http });
+        private readonly AksRunCommandClient _client = new(new StaticToken(), new AksRunCommandClientOptions { Endpoint = endpoint, Transport = transport });
 
         public async Task<string> RunAsync(string command)
         {

@@ -23,13 +23,15 @@ public static class AksRunCommandServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var http = services.AddHttpClient(HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, EnableMultipleHttp2Connections = true })
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) =>
             {
                 foreach (var handler in KiotaClientFactory.CreateDefaultHandlers())
                 {
                     handlers.Add(handler); // the facade turns Kiota's retry off per request and retries itself
                 }
+
+                handlers.Add(new AksRunCommand.Http.Http2PreferredHandler());
             });
 
         services.TryAddSingleton(provider =>
