@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WireMock;
 using WireMock.Matchers;
@@ -220,7 +221,7 @@ public sealed partial class FakeAks : IDisposable
             if (command.IsRunning(now))
             {
                 state = command.State(ProvisioningStates.Running);
-                response = Json(202, new { id, properties = new { provisioningState = state } });
+                response = Json(202, new JsonObject { ["id"] = id, ["properties"] = new JsonObject { ["provisioningState"] = state } });
                 response.AddHeader("Location", Location(Endpoint, cluster, id, apiVersion));
             }
             else
@@ -255,20 +256,20 @@ public sealed partial class FakeAks : IDisposable
         if (script.FailureReason is { } reason)
         {
             state = command.State(ProvisioningStates.Failed);
-            return Json(200, new { id = command.Id, properties = new { provisioningState = state, reason } });
+            return Json(200, new JsonObject { ["id"] = command.Id, ["properties"] = new JsonObject { ["provisioningState"] = state, ["reason"] = reason } });
         }
 
         state = command.State(ProvisioningStates.Succeeded);
-        var response = Json(200, new
+        var response = Json(200, new JsonObject
         {
-            id = command.Id,
-            properties = new
+            ["id"] = command.Id,
+            ["properties"] = new JsonObject
             {
-                provisioningState = state,
-                exitCode = script.ExitCode,
-                startedAt = command.StartedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                finishedAt = finishedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                logs = script.Logs,
+                ["provisioningState"] = state,
+                ["exitCode"] = script.ExitCode,
+                ["startedAt"] = command.StartedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                ["finishedAt"] = finishedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                ["logs"] = script.Logs,
             },
         });
         return response; // WireMock sends every body chunked, as ARM does
@@ -363,11 +364,12 @@ public sealed partial class FakeAks : IDisposable
         $"{host.GetLeftPart(UriPartial.Authority)}/subscriptions/{cluster.SubscriptionId:D}/resourcegroups/{cluster.ResourceGroupName}/providers/Microsoft.ContainerService/managedclusters/{cluster.ClusterName}/commandResults/{id}?api-version={apiVersion}";
 
     private static ResponseMessage Error(int status, string code, string message) =>
-        Json(status, new { error = new { code, message } });
+        Json(status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
 
-    private static ResponseMessage Json(int status, object body)
+    // JsonNode, not reflection: the kit works where reflection-based serialization is off (trimmed apps, file-based apps).
+    private static ResponseMessage Json(int status, JsonObject body)
     {
-        var response = Message(status, JsonSerializer.Serialize(body));
+        var response = Message(status, body.ToJsonString());
         response.AddHeader("Content-Type", "application/json; charset=utf-8");
         return response;
     }
