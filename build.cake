@@ -204,7 +204,7 @@ Task("ApiDiff")
         var before = root.CombineWithFilePath($"src/{package}/PublicAPI.txt").FullPath;
         var after = copy.CombineWithFilePath($"src/{package}/PublicAPI.txt").FullPath;
         Information($"== {package}: public API after importing {source}");
-        StartProcess("git", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("--no-pager").Append("diff").Append("--no-index").Append("--unified=0").AppendQuoted(before).AppendQuoted(after) });
+        StartProcess("git", new ProcessSettings { Arguments = new ProcessArgumentBuilder().Append("--no-pager").Append("diff").Append("--no-index").Append("--patience").Append("--unified=0").AppendQuoted(before).AppendQuoted(after) });
     }
 });
 
