@@ -69,10 +69,7 @@ public class RunCommandOperation
     private TimeSpan Elapsed => _timeProvider.GetElapsedTime(_startTimestamp);
 
     /// <summary>Polls once (retrying faults) and returns what the poll saw.</summary>
-    public virtual async Task<RunCommandProgress> UpdateStatusAsync(CancellationToken cancellationToken = default)
-    {
-        return await PollAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public virtual Task<RunCommandProgress> UpdateStatusAsync(CancellationToken cancellationToken = default) => PollAsync(cancellationToken);
 
     /// <summary>Waits until the command finishes, polling on the client's schedule; no hidden time limit.</summary>
     /// <exception cref="RunCommandWaitCanceledException">The caller cancelled; the command keeps running.</exception>
@@ -188,7 +185,7 @@ public class RunCommandOperation
             var count = ++_pollCount;
             var elapsed = Elapsed;
             RunCommandProgress progress;
-            if (outcome.Result is { } result)
+            if (outcome.Finished is { } result)
             {
                 _value = result;
                 progress = new RunCommandProgress(Id, result.ProvisioningState, elapsed, count, true, TimeSpan.Zero);

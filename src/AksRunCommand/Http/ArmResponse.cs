@@ -17,7 +17,7 @@ internal sealed class ArmResponse : IResponseHandler
     public byte[] Body { get; private set; } = [];
 
     /// <summary>The parsed run-command body of a 200 or 202, when the caller parsed it.</summary>
-    public RunCommandResult? Result { get; set; }
+    public RunCommandResult? ParsedResult { get; set; }
 
     /// <summary>The provisioning state of a 202's body, read without building the generated model; null when absent.</summary>
     public string? RunningState { get; private set; }

@@ -8,7 +8,7 @@ using Polly;
 namespace AksRunCommand.Http;
 
 /// <summary>What one poll found: a finished result, or the state and any Retry-After.</summary>
-internal sealed record PollOutcome(CommandResult? Result, string State, TimeSpan? RetryAfter);
+internal sealed record PollOutcome(CommandResult? Finished, string State, TimeSpan? RetryAfter);
 
 // One GET of commandResults/{id} on the configured endpoint (never the host of a Location), retried on faults.
 internal sealed class CommandPoller
@@ -45,7 +45,7 @@ internal sealed class CommandPoller
 
         switch (response.Status)
         {
-            case 200 when response.Result is { } body:
+            case 200 when response.ParsedResult is { } body:
                 var p = body.Properties;
                 var result = new CommandResult(_commandId, p?.ProvisioningState ?? string.Empty, p?.ExitCode, p?.StartedAt, p?.FinishedAt, p?.Logs, p?.Reason);
                 return new PollOutcome(result, result.ProvisioningState, null);
@@ -73,7 +73,7 @@ internal sealed class CommandPoller
         // A malformed body is a fault of an idempotent GET: parsing inside the retry lets it be retried.
         if (response.Status == 200)
         {
-            response.Result = await response.ParseAsync(RunCommandResult.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+            response.ParsedResult = await response.ParseAsync(RunCommandResult.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
         }
         else if (response.Status == 202)
         {
