@@ -1,30 +1,37 @@
+using System.CommandLine;
 using AksRunCommand.SpecImport;
 
 // aks-spec-import --upstream <managedClusters.json inside an azure-rest-api-specs layout> --out <spec dir>
-string? upstream = null, output = null;
-for (var i = 0; i + 1 < args.Length; i += 2)
+var upstream = new Option<FileInfo>("--upstream") { Description = "The upstream managedClusters.json, inside a folder laid out like Azure/azure-rest-api-specs (its relative $refs must resolve).", Required = true };
+var output = new Option<DirectoryInfo>("--out") { Description = "The spec folder to write (aks-runcommand.json, examples/, README.md provenance).", Required = true };
+var root = new RootCommand("aks-spec-import: cut the runCommand and commandResults operations out of an upstream managedClusters.json into spec/.") { upstream, output };
+root.SetAction(parse =>
 {
-    switch (args[i])
+    var from = parse.GetValue(upstream)!.FullName;
+    var to = parse.GetValue(output)!.FullName;
+    try
     {
-        case "--upstream": upstream = args[i + 1]; break;
-        case "--out": output = args[i + 1]; break;
+        var result = SpecImporter.Import(from, to);
+        Console.WriteLine($"Imported api-version {result.ApiVersion} from {from} (sha256 {result.InputSha256}): {result.Definitions} definitions, {result.Parameters} parameters, {result.Examples} examples -> {to}");
+        return 0;
     }
-}
+    catch (Exception e) when (e is SpecImportException or IOException or System.Text.Json.JsonException)
+    {
+        Console.Error.WriteLine($"aks-spec-import: error: {e.Message}");
+        return 1;
+    }
+});
 
-if (upstream is null || output is null)
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
 {
-    Console.Error.WriteLine("usage: aks-spec-import --upstream PATH/managedClusters.json --out SPEC_DIR");
+    // Unknown or missing arguments are errors, never silently ignored.
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"aks-spec-import: error: {error.Message}");
+    }
+
     return 2;
 }
 
-try
-{
-    var result = SpecImporter.Import(upstream, output);
-    Console.WriteLine($"Imported api-version {result.ApiVersion} from {upstream} (sha256 {result.InputSha256}): {result.Definitions} definitions, {result.Parameters} parameters, {result.Examples} examples -> {output}");
-    return 0;
-}
-catch (Exception e) when (e is SpecImportException or IOException or System.Text.Json.JsonException)
-{
-    Console.Error.WriteLine($"aks-spec-import: error: {e.Message}");
-    return 1;
-}
+return parsed.Invoke();

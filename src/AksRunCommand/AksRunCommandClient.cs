@@ -2,6 +2,8 @@ using System.Reflection;
 using AksRunCommand.Generated;
 using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item;
 using AksRunCommand.Http;
+using AksRunCommand.Operations;
+using AksRunCommand.Polling;
 using Azure;
 using Azure.Core;
 using Microsoft.Extensions.Logging;
@@ -60,7 +62,7 @@ public class AksRunCommandClient
         _client = new BaseAksRunCommandClient(requestAdapter);
         _logger = _options.LoggerFactory?.CreateLogger<AksRunCommandClient>() ?? NullLogger<AksRunCommandClient>.Instance;
         _starter = new CommandStarter(clusterTokenCredential, _options, _logger);
-        _pollRetry = ArmRetry.ForPolls(_options.Retry, _options.TimeProvider, _logger);
+        _pollRetry = ArmRetryPipelines.ForPolls(_options.Retry, _options.TimeProvider, _logger);
     }
 
     /// <summary>The ARM endpoint requests go to (and the only host that gets a token).</summary>
@@ -84,11 +86,7 @@ public class AksRunCommandClient
         EnsureValid(cluster);
         ArgumentNullException.ThrowIfNull(content);
         var started = await _starter.StartAsync(ClusterBuilder(cluster), cluster, content, cancellationToken).ConfigureAwait(false);
-        var firstPoll = _options.Polling.GetDelay(0, TimeSpan.Zero);
-        if (started.RetryAfter > firstPoll)
-        {
-            firstPoll = started.RetryAfter.Value;
-        }
+        var firstPoll = RetryAfter.AsFloor(_options.Polling.GetDelay(0, TimeSpan.Zero), started.RetryAfter);
 
         var operation = CreateOperation(cluster, started.CommandId, firstPoll, started.Completed);
         if (waitUntil == WaitUntil.Completed)

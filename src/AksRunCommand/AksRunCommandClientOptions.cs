@@ -38,8 +38,8 @@ public sealed class AksRunCommandClientOptions
     /// <summary>The schedule of polls while a command runs; default <see cref="PollingStrategy.Default"/>.</summary>
     public PollingStrategy Polling { get; set; } = PollingStrategy.Default;
 
-    /// <summary>How faults of polls are retried.</summary>
-    public PollRetryOptions Retry { get; } = new();
+    /// <summary>How faults of ARM requests are retried (every transient fault of a poll; only a 429 of the run request).</summary>
+    public ArmRetryOptions Retry { get; } = new();
 
     /// <summary>
     /// Largest run request body in bytes (command, context and cluster token as JSON), checked before it is

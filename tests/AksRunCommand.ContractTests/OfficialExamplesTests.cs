@@ -1,22 +1,15 @@
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-using WireMock.Server;
-using WireMock.Settings;
+using AksRunCommand.Testing;
 using WaitUntil = Azure.WaitUntil;
 
 namespace AksRunCommand.ContractTests;
 
-// The upstream examples in spec/examples, served verbatim, read by the facade.
+// The upstream examples in spec/examples, served verbatim by the fake, read by the facade.
 public sealed class OfficialExamplesTests : IDisposable
 {
-    private const string ClusterPath = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/clustername1";
-    private readonly WireMockServer _server = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
+    private static readonly ClusterId ExampleCluster = new("00000000-0000-0000-0000-000000000000", "rg1", "clustername1");
+    private readonly FakeAks _fake = FakeAks.Start();
 
-    public void Dispose()
-    {
-        _server.Stop();
-        _server.Dispose();
-    }
+    public void Dispose() => _fake.Dispose();
 
     [Theory]
     [InlineData("RunCommandResultSucceed.json", "succeeded", 0, "namespace dummy created", null)]
@@ -26,14 +19,13 @@ public sealed class OfficialExamplesTests : IDisposable
         using var file = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "examples", example)));
         var commandId = file.RootElement.GetProperty("parameters").GetProperty("commandId").GetString()!;
         var body = file.RootElement.GetProperty("responses").GetProperty("200").GetProperty("body").GetRawText();
-        _server.Given(Request.Create().WithPath($"{ClusterPath}/commandResults/{commandId}").UsingGet())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body));
-        var client = new AksRunCommandClient(new Testing.FakeTokenCredential(), new AksRunCommandClientOptions { Endpoint = new Uri(_server.Url!) });
+        _fake.AddCommand(ExampleCluster, commandId).OnPoll(FakeFault.Reply(200, body));
+        var client = _fake.CreateClient();
 
-        var result = await client.GetRunCommandOperation(new ClusterId("00000000-0000-0000-0000-000000000000", "rg1", "clustername1"), commandId).WaitForCompletionAsync();
+        var result = await client.GetRunCommandOperation(ExampleCluster, commandId).WaitForCompletionAsync();
 
         Assert.Equal((state, exitCode, logs, reason), (result.ProvisioningState, result.ExitCode, result.Logs, result.Reason));
-        Assert.Equal(AksRunCommandClientOptions.DefaultApiVersion, Assert.Single(_server.LogEntries).RequestMessage!.Query!["api-version"].Single());
+        Assert.Equal(AksRunCommandClientOptions.DefaultApiVersion, Assert.Single(_fake.Polls).ApiVersion);
     }
 
     [Fact]
@@ -42,16 +34,15 @@ public sealed class OfficialExamplesTests : IDisposable
         using var file = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "examples", "RunCommandRequest.json")));
         var parameters = file.RootElement.GetProperty("parameters");
         var location = file.RootElement.GetProperty("responses").GetProperty("202").GetProperty("headers").GetProperty("location").GetString()!;
-        _server.Given(Request.Create().WithPath($"{ClusterPath}/runCommand").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(202).WithHeader("Location", location));
-        var client = new AksRunCommandClient(new Testing.FakeTokenCredential(), new AksRunCommandClientOptions { Endpoint = new Uri(_server.Url!) });
+        var command = parameters.GetProperty("requestPayload").GetProperty("command").GetString()!;
+        _fake.When(command).OnStart(FakeFault.AcceptedWithLocation(location));
+        var client = _fake.CreateClient();
 
-        var operation = await client.RunCommandAsync(WaitUntil.Started, new ClusterId(parameters.GetProperty("subscriptionId").GetString()!, parameters.GetProperty("resourceGroupName").GetString()!, parameters.GetProperty("resourceName").GetString()!), new RunCommandContent(parameters.GetProperty("requestPayload").GetProperty("command").GetString()!));
+        var operation = await client.RunCommandAsync(WaitUntil.Started, new ClusterId(parameters.GetProperty("subscriptionId").GetString()!, parameters.GetProperty("resourceGroupName").GetString()!, parameters.GetProperty("resourceName").GetString()!), new RunCommandContent(command));
 
         Assert.Equal("0e9872e6629349dc865e27ee6f8bab2d", operation.Id); // from the example's lowercase-path Location on management.azure.com
-        var sent = Assert.Single(_server.LogEntries).RequestMessage!;
-        Assert.Equal(parameters.GetProperty("api-version").GetString(), sent.Query!["api-version"].Single());
-        using var body = System.Text.Json.JsonDocument.Parse(sent.Body!);
-        Assert.Equal("kubectl apply -f ns.yaml", body.RootElement.GetProperty("command").GetString());
+        var sent = Assert.Single(_fake.Runs);
+        Assert.Equal(parameters.GetProperty("api-version").GetString(), sent.ApiVersion);
+        Assert.Equal("kubectl apply -f ns.yaml", sent.Command);
     }
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using AksRunCommand.Tests.Shared;
 using PublicApiGenerator;
 
 namespace AksRunCommand.PublicApi.Tests;
@@ -15,7 +16,7 @@ public sealed class PublicApiTests
     {
         var assembly = package == "AksRunCommand" ? typeof(AksRunCommandClient).Assembly : typeof(Testing.FakeAks).Assembly;
         var actual = Listing(assembly);
-        var file = Path.Combine(RepositoryRoot(), "src", package, "PublicAPI.txt");
+        var file = Path.Combine(RepositoryRoot.Path, "src", package, "PublicAPI.txt");
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
             File.WriteAllText(file, actual); // ./build.sh --target=UpdateApi
@@ -44,16 +45,5 @@ public sealed class PublicApiTests
         }
 
         return null;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kiota.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Kiota.sln not found");
     }
 }

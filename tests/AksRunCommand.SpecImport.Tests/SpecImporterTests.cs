@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using AksRunCommand.Tests.Shared;
 
 namespace AksRunCommand.SpecImport.Tests;
 
 // Imports of the real upstream files (upstream/, laid out as in Azure/azure-rest-api-specs).
 public sealed class SpecImporterTests : IDisposable
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = RepositoryRoot.Path;
     private static readonly string Stable = Path.Combine(Root, "tests", "AksRunCommand.SpecImport.Tests", "upstream", "specification", "containerservice", "resource-manager", "Microsoft.ContainerService", "aks", "stable");
     private readonly string _out = Directory.CreateTempSubdirectory("aksrun-import-").FullName;
 
@@ -136,16 +137,5 @@ public sealed class SpecImporterTests : IDisposable
 
                 break;
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kiota.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Kiota.sln not found");
     }
 }

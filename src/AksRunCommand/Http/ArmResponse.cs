@@ -1,26 +1,43 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
+using AksRunCommand.Errors;
 using AksRunCommand.Generated.Models;
-using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Serialization.Json;
 
 namespace AksRunCommand.Http;
 
-// Kiota returns null for a 202 and drops status and headers; this handler keeps what the LRO rules need.
-internal sealed class ArmResponse : IResponseHandler
+/// <summary>One ARM answer as the LRO rules read it: status, the few headers they need, the body.</summary>
+internal sealed class ArmResponse
 {
     private static readonly JsonParseNodeFactory ParseNodes = new();
-    private System.Net.Http.Headers.HttpResponseHeaders? _headers;
+    private readonly HttpResponseHeaders? _headers;
 
-    public int Status { get; private set; }
+    public ArmResponse(int status, HttpResponseHeaders? headers, byte[] body)
+    {
+        Status = status;
+        _headers = headers;
+        Body = body;
+    }
 
-    public byte[] Body { get; private set; } = [];
+    public int Status { get; }
+
+    public byte[] Body { get; }
 
     /// <summary>The parsed run-command body of a 200 or 202, when the caller parsed it.</summary>
     public RunCommandResult? ParsedResult { get; set; }
 
     /// <summary>The provisioning state of a 202's body, read without building the generated model; null when absent.</summary>
     public string? RunningState { get; private set; }
+
+    public bool IsSuccess => Status is >= 200 and < 300;
+
+    public string? RequestId => Header("x-ms-request-id");
+
+    public string? CorrelationRequestId => Header("x-ms-correlation-request-id");
+
+    // The response's own header collection outlives its disposal; only the few headers the rules need are read.
+    public string? Header(string name) => _headers is not null && _headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 
     /// <summary>Reads <c>properties.provisioningState</c> of the body; malformed JSON throws <see cref="JsonException"/>.</summary>
     public void ReadRunningState()
@@ -40,26 +57,7 @@ internal sealed class ArmResponse : IResponseHandler
                 : null;
     }
 
-    public bool IsSuccess => Status is >= 200 and < 300;
-
-    public string? RequestId => Header("x-ms-request-id");
-
-    public string? CorrelationRequestId => Header("x-ms-correlation-request-id");
-
-    // The response's own header collection outlives its disposal; only the few headers the rules need are read.
-    public string? Header(string name) => _headers is not null && _headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
-
-    public async Task<TModel?> HandleResponseAsync<TNative, TModel>(TNative response, Dictionary<string, ParsableFactory<IParsable>>? errorMappings)
-    {
-        using var message = response as HttpResponseMessage
-            ?? throw new InvalidOperationException("The request adapter must be Kiota's HttpClientRequestAdapter (or hand an HttpResponseMessage to response handlers).");
-        Status = (int)message.StatusCode;
-        _headers = message.Headers;
-        Body = await message.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-        return default;
-    }
-
-    /// <summary>Parses the body as <typeparamref name="T"/>; null when empty. Malformed JSON throws <see cref="System.Text.Json.JsonException"/>.</summary>
+    /// <summary>Parses the body as <typeparamref name="T"/>; null when empty. Malformed JSON throws <see cref="JsonException"/>.</summary>
     public async Task<T?> ParseAsync<T>(ParsableFactory<T> factory, CancellationToken cancellationToken)
         where T : IParsable
     {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AksRunCommand.Tests.Shared;
 
 namespace AksRunCommand.Tests.Snippets;
 
@@ -12,7 +13,7 @@ public sealed partial class ReadmeSnippetsTests
     [InlineData("TestingYourCode", "TestingSnippets.cs")]
     public void Readme_HoldsTheCompiledSnippetVerbatim(string name, string file = "ReadmeSnippets.cs")
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var source = File.ReadAllText(Path.Combine(root, "tests", "AksRunCommand.Tests", "Snippets", file));
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
 
@@ -20,17 +21,6 @@ public sealed partial class ReadmeSnippetsTests
 
         Assert.NotEmpty(snippet);
         Assert.Contains($"```csharp\n{snippet}\n```", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kiota.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Kiota.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static string Unindent(string code)

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using WireMock;
+
+namespace AksRunCommand.Testing;
+
+// The run request: decode command and context, apply the script's start faults, accept and register.
+public sealed partial class FakeAks
+{
+    private IResponseMessage OnRun(IRequestMessage request, out TimeSpan delay)
+    {
+        delay = TimeSpan.Zero;
+        var route = FakeAksRoute.TryParse(request.Path)!;
+        var (cluster, apiVersion, rejected) = ReadTarget(request, route);
+        var command = string.Empty;
+        string? context = null;
+        var clusterTokenPresent = false;
+        IReadOnlyList<ContextFile> files = [];
+        try
+        {
+            using var body = JsonDocument.Parse(request.Body ?? string.Empty);
+            command = body.RootElement.GetProperty("command").GetString() ?? string.Empty;
+            context = body.RootElement.TryGetProperty("context", out var c) ? c.GetString() : null;
+            clusterTokenPresent = body.RootElement.TryGetProperty("clusterToken", out var t) && !string.IsNullOrEmpty(t.GetString());
+            if (!string.IsNullOrEmpty(context))
+            {
+                files = CommandContextReader.ReadFiles(context).Select(f => new ContextFile(f.Key, f.Value)).ToList();
+            }
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            rejected ??= FakeAnswers.Error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'command' is required.");
+        }
+        catch (ArgumentException e)
+        {
+            rejected ??= FakeAnswers.Error(400, "InvalidContext", e.Message);
+        }
+
+        if (rejected is not null)
+        {
+            return Record(rejected, null);
+        }
+
+        var script = ScriptFor(command, files);
+        var fault = script.TakeStartFault();
+        if (fault is not null && !fault.Accepts)
+        {
+            delay = fault.Delay ?? TimeSpan.Zero;
+            return Record(FakeAnswers.Fault(fault, null, _options.TimeProvider), null);
+        }
+
+        if (_options.RequireClusterToken && !clusterTokenPresent)
+        {
+            return Record(FakeAnswers.Error(400, "MissingAADClusterToken", "Cluster is AAD enabled, please provide a valid cluster token in the request."), null);
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        lock (_gate)
+        {
+            _commands[id] = new FakeCommand(id, cluster, script, _options.TimeProvider.GetUtcNow());
+        }
+
+        var accepted = FakeAnswers.Message(202, null);
+        if (fault?.Kind != FakeFault.AnswerKind.AcceptedWithoutLocation)
+        {
+            accepted.AddHeader("Location", fault?.Location?.Replace("{id}", id, StringComparison.Ordinal) ?? FakeAnswers.Location(fault?.LocationHost ?? Endpoint, cluster, id, apiVersion));
+        }
+
+        return Record(FakeAnswers.WithHeaders(accepted, fault), id);
+
+        IResponseMessage Record(IResponseMessage response, string? commandId)
+        {
+            var run = new RecordedRun(cluster, command, files, clusterTokenPresent, apiVersion, FakeAksRequests.HasAuthorization(request), FakeAksRequests.RedactedHeaders(request), FakeAksRequests.StatusOf(response), commandId, FakeAksRequests.RawPath(request));
+            lock (_gate)
+            {
+                _runs.Add(run);
+            }
+
+            return response;
+        }
+    }
+
+    private CommandScript ScriptFor(string command, IReadOnlyList<ContextFile> files)
+    {
+        lock (_gate)
+        {
+            if (_exact.TryGetValue(command, out var exact))
+            {
+                return exact;
+            }
+
+            foreach (var (pattern, script) in _patterns)
+            {
+                if (pattern.IsMatch(command))
+                {
+                    return script;
+                }
+            }
+        }
+
+        return DefaultBehaviour.For(command, files);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using AksRunCommand.Http;
+
+namespace AksRunCommand.Errors;
+
+// Turns a failed ARM answer into one readable sentence that names what to do, keeping every field.
+internal static class ArmErrors
+{
+    public const string MissingAadClusterToken = "MissingAADClusterToken";
+
+    public static ArmRequestFailedException FromResponse(ArmResponse response, string action, ClusterId cluster, string? commandId)
+    {
+        var error = response.ParseError();
+        var code = error?.Code;
+        var mayHaveStarted = commandId is null && response.Status >= 500;
+        var what = code is null ? $"HTTP {response.Status}" : $"HTTP {response.Status} ({code})";
+        var message = $"ARM answered {what} to {action} on cluster '{cluster.ClusterName}' in resource group '{cluster.ResourceGroupName}'"
+            + (string.IsNullOrWhiteSpace(error?.Message) ? "." : $": {error.Message.TrimEnd('.')}.")
+            + Hint(response.Status, code, commandId, mayHaveStarted)
+            + Ids(response);
+        return new ArmRequestFailedException(message)
+        {
+            Status = response.Status,
+            ErrorCode = code,
+            ErrorMessage = error?.Message,
+            Target = error?.Target,
+            Details = error?.Details ?? [],
+            RequestId = response.RequestId,
+            CorrelationRequestId = response.CorrelationRequestId,
+            CommandId = commandId,
+            CommandMayHaveStarted = mayHaveStarted,
+        };
+    }
+
+    public static ArmRequestFailedException NoAnswerToStart(ClusterId cluster, Exception fault) => new(
+        $"The runCommand request for cluster '{cluster.ClusterName}' got no answer ({fault.GetType().Name}: {fault.Message.TrimEnd('.')}). The command may or may not have started; it was not sent again. Check the cluster before running it again.",
+        fault)
+    {
+        CommandMayHaveStarted = true,
+    };
+
+    public static ArmRequestFailedException NoAnswerToPoll(ClusterId cluster, string commandId, Exception fault) => new(
+        $"Polling command {commandId} on cluster '{cluster.ClusterName}' failed after every retry ({fault.GetType().Name}: {fault.Message.TrimEnd('.')}). The command keeps running; resume the wait later with GetRunCommandOperation(cluster, \"{commandId}\").",
+        fault)
+    {
+        CommandId = commandId,
+    };
+
+    public static ArmRequestFailedException AcceptedWithoutLocation(ArmResponse response, ClusterId cluster) => new(
+        $"ARM accepted the runCommand request for cluster '{cluster.ClusterName}' (HTTP {response.Status}) but sent no usable Location header, so the command id is unknown. The command may be running; it was not sent again."
+        + Ids(response))
+    {
+        Status = response.Status,
+        RequestId = response.RequestId,
+        CorrelationRequestId = response.CorrelationRequestId,
+        CommandMayHaveStarted = true,
+    };
+
+    public static string Ids(ArmResponse response) =>
+        response.RequestId is null && response.CorrelationRequestId is null
+            ? string.Empty
+            : $" (x-ms-request-id: {response.RequestId ?? "none"}, x-ms-correlation-request-id: {response.CorrelationRequestId ?? "none"})";
+
+    private static string Hint(int status, string? code, string? commandId, bool mayHaveStarted)
+    {
+        if (string.Equals(code, MissingAadClusterToken, StringComparison.OrdinalIgnoreCase))
+        {
+            return " The cluster uses Microsoft Entra ID integration: use ClusterTokenMode.Auto or Always with a credential that can get a token for the AKS server application 6dae42f8-4368-4678-94ff-3960e28e3630.";
+        }
+
+        return status switch
+        {
+            404 when commandId is not null => string.Create(CultureInfo.InvariantCulture, $" Command id {commandId} is unknown or has expired on this cluster."),
+            404 => " Check the subscription, resource group and cluster name.",
+            401 => " The bearer token was refused: check the credential and its tenant.",
+            403 => " The caller needs Microsoft.ContainerService/managedClusters/runcommand/action and Microsoft.ContainerService/managedClusters/commandResults/read on the cluster.",
+            413 => " The request is too large: attach less context.",
+            429 => " ARM throttled the request after every retry; try again later.",
+            _ when mayHaveStarted => " The command may or may not have started; it was not sent again.",
+            _ => string.Empty,
+        };
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using AksRunCommand.Errors;
+using AksRunCommand.Generated.Models;
+using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item;
+using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item.CommandResults.Item;
+using AksRunCommand.Http;
+using AksRunCommand.Polling;
+using Polly;
+
+namespace AksRunCommand.Operations;
+
+// One GET of commandResults/{id} on the configured endpoint (never the host of a Location), retried on faults.
+internal sealed class CommandPoller
+{
+    private readonly WithCommandItemRequestBuilder _commandResult;
+    private readonly string _apiVersion;
+    private readonly ClusterId _clusterId;
+    private readonly string _commandId;
+    private readonly ResiliencePipeline<ArmResponse> _retry;
+    private readonly TimeProvider _timeProvider;
+
+    public CommandPoller(WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, TimeProvider timeProvider)
+    {
+        _commandResult = cluster.CommandResults[commandId];
+        _apiVersion = apiVersion;
+        _clusterId = clusterId;
+        _commandId = commandId;
+        _retry = retry;
+        _timeProvider = timeProvider;
+    }
+
+    public async Task<PollOutcome> PollAsync(CancellationToken cancellationToken)
+    {
+        ArmResponse response;
+        try
+        {
+            response = await _retry.ExecuteAsync(GetAsync, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception fault) when (fault is HttpRequestException or IOException or JsonException or TimeoutException
+            || (fault is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, fault);
+        }
+
+        switch (response.Status)
+        {
+            case 200 when CommandResultMapping.ToResult(_commandId, response.ParsedResult) is { } result:
+                return new PollOutcome(result, result.ProvisioningState, null);
+            case 200:
+                throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, new JsonException("HTTP 200 with an empty body"));
+            case 202:
+                var state = response.RunningState;
+                return new PollOutcome(null, string.IsNullOrEmpty(state) ? ProvisioningStates.Running : state, RetryAfter.Read(response, _timeProvider));
+            default:
+                throw ArmErrors.FromResponse(response, "the commandResults poll", _clusterId, _commandId);
+        }
+    }
+
+    private async ValueTask<ArmResponse> GetAsync(CancellationToken cancellationToken)
+    {
+        var handler = new ArmResponseHandler();
+        await _commandResult.GetAsync(
+            c =>
+            {
+                c.QueryParameters.ApiVersion = _apiVersion;
+                KiotaRequestOptions.AddTo(c.Options, handler);
+            },
+            cancellationToken).ConfigureAwait(false);
+        var response = handler.Response;
+
+        // A malformed body is a fault of an idempotent GET: parsing inside the retry lets it be retried.
+        if (response.Status == 200)
+        {
+            response.ParsedResult = await response.ParseAsync(RunCommandResult.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        }
+        else if (response.Status == 202)
+        {
+            response.ReadRunningState();
+        }
+
+        return response;
+    }
+}

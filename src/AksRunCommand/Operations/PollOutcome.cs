@@ -1,0 +1,4 @@
+namespace AksRunCommand.Operations;
+
+/// <summary>What one poll found: a finished result, or the state and any Retry-After.</summary>
+internal sealed record PollOutcome(CommandResult? Finished, string State, TimeSpan? RetryAfter);
