@@ -22,7 +22,14 @@ internal static class AksRunApp
             return OwnFailure;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = host.Out, Error = host.Error, ProcessTerminationTimeout = null }, cancellationToken);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = host.Out, Error = host.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return FailureGuard.Report(host, args.Contains("--verbose"), $"unexpected failure ({e.GetType().Name}): {e.Message}", e);
+        }
     }
 
     private static RootCommand BuildCommandLine(CliHost host)

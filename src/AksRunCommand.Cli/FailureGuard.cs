@@ -16,14 +16,24 @@ internal static class FailureGuard
         }
         catch (Exception e) when (e is CliFailure or ArgumentException or AksRunCommandException or AuthenticationFailedException or CredentialUnavailableException or RequestFailedException or InvalidOperationException or IOException or HttpRequestException or OperationCanceledException)
         {
-            host.Error.WriteLine($"aks-run: error: {OneLine(e)}");
-            if (verbose)
-            {
-                host.Error.WriteLine(e.ToString());
-            }
-
-            return OwnFailure;
+            return Report(host, verbose, OneLine(e), e);
         }
+        catch (Exception e)
+        {
+            // The last resort: never the runtime's exit 1 and its stack trace, which would read as the remote command's exit code.
+            return Report(host, verbose, $"unexpected failure ({e.GetType().Name}): {OneLine(e)}", e);
+        }
+    }
+
+    public static int Report(CliHost host, bool verbose, string line, Exception e)
+    {
+        host.Error.WriteLine($"aks-run: error: {line}");
+        if (verbose)
+        {
+            host.Error.WriteLine(e.ToString());
+        }
+
+        return OwnFailure;
     }
 
     private static string OneLine(Exception e)

@@ -4,14 +4,22 @@ using Microsoft.Extensions.Time.Testing;
 namespace AksRunCommand.Testing;
 
 /// <summary>
-/// Fake time a test drives: every timer the client starts is announced, and the test advances the clock by
-/// exactly that much, so polling, backoff and Retry-After waits take no real time and each delay is seen.
+/// Fake time a test drives: every timer the client starts is announced, and <see cref="DriveAsync"/> advances
+/// the clock to the earliest deadline of the timers still pending (not in the order they were made), so
+/// polling, backoff, Retry-After waits and maximum waits take no real time and each delay is seen.
 /// Give it to <see cref="AksRunCommandClientOptions.TimeProvider"/> (and <see cref="FakeAksOptions.TimeProvider"/>).
 /// </summary>
 public sealed class ManualClock : TimeProvider
 {
+    // When timers are pending but none was announced after an advance (the fired timer started no new one),
+    // wait this long in real time before advancing again; a wait for a result, never a sleep.
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
+
     private readonly FakeTimeProvider _fake = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
     private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
+    private readonly Lock _gate = new();
+    private readonly List<TrackedTimer> _pending = [];
 
     // One outstanding read at a time: a read abandoned by an earlier drive must not swallow the next timer.
     private Task<TimeSpan>? _pendingRead;
@@ -34,12 +42,18 @@ public sealed class ManualClock : TimeProvider
     /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = _fake.CreateTimer(callback, state, dueTime, period);
-        if (dueTime != Timeout.InfiniteTimeSpan)
-        {
-            _timers.Writer.TryWrite(dueTime);
-        }
-
+        ArgumentNullException.ThrowIfNull(callback);
+        var timer = new TrackedTimer(this);
+        timer.Schedule(dueTime, period);
+        timer.Inner = _fake.CreateTimer(
+            s =>
+            {
+                timer.Fired();
+                callback(s);
+            },
+            state,
+            dueTime,
+            period);
         return timer;
     }
 
@@ -58,27 +72,58 @@ public sealed class ManualClock : TimeProvider
         return await task;
     }
 
-    /// <summary>Advances the clock through each delay the client asks for until <paramref name="task"/> ends.</summary>
+    /// <summary>
+    /// Advances the clock until <paramref name="task"/> ends: each time the client starts a timer, to the earliest
+    /// deadline pending; <paramref name="stopAfter"/> stops before a step would pass that much time in all.
+    /// </summary>
     public async Task DriveAsync(Task task, TimeSpan? stopAfter = null)
     {
-        var guard = TimeSpan.FromSeconds(30); // a real-time guard against a hung test, not a sleep
+        ArgumentNullException.ThrowIfNull(task);
+        var advancedWithoutAnnouncement = false;
         while (!task.IsCompleted)
         {
             var next = _pendingRead ??= _timers.Reader.ReadAsync().AsTask();
-            var first = await Task.WhenAny(task, next).WaitAsync(guard);
+            var wait = advancedWithoutAnnouncement && HasPending ? Settle : Guard;
+            var first = await Task.WhenAny(task, next, Task.Delay(wait));
             if (first == task)
             {
                 break;
             }
 
-            _pendingRead = null;
-            var due = await next;
+            if (first == next)
+            {
+                _pendingRead = null;
+                await next;
+                while (_timers.Reader.TryRead(out _))
+                {
+                }
+            }
+            else if (!HasPending)
+            {
+                throw new TimeoutException($"ManualClock: the driven task did not finish and started no timer within {Guard.TotalSeconds:0} s of real time.");
+            }
+
+            await Task.Yield(); // let work that started alongside announce its own timers first
+            if (EarliestDue() is not { } due)
+            {
+                advancedWithoutAnnouncement = false;
+                continue;
+            }
+
+            if (due <= TimeSpan.Zero)
+            {
+                _fake.Advance(TimeSpan.Zero); // fire what is due now; time does not move
+                advancedWithoutAnnouncement = true;
+                continue;
+            }
+
             if (stopAfter is { } limit && Elapsed + due > limit)
             {
                 break;
             }
 
             Advance(due);
+            advancedWithoutAnnouncement = true;
         }
     }
 
@@ -86,8 +131,82 @@ public sealed class ManualClock : TimeProvider
     public async Task<TimeSpan> NextTimerAsync()
     {
         var next = _pendingRead ??= _timers.Reader.ReadAsync().AsTask();
-        var due = await next.WaitAsync(TimeSpan.FromSeconds(30));
+        var due = await next.WaitAsync(Guard);
         _pendingRead = null;
         return due;
+    }
+
+    private bool HasPending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count > 0;
+            }
+        }
+    }
+
+    // The time from now to the earliest pending deadline; null when no timer is pending.
+    private TimeSpan? EarliestDue()
+    {
+        lock (_gate)
+        {
+            return _pending.Count == 0 ? null : _pending.Min(t => t.DueAt) - _fake.GetUtcNow();
+        }
+    }
+
+    private void Track(TrackedTimer timer, DateTimeOffset? dueAt, TimeSpan? announce)
+    {
+        lock (_gate)
+        {
+            _pending.Remove(timer);
+            if (dueAt is { } at)
+            {
+                timer.DueAt = at;
+                _pending.Add(timer);
+            }
+        }
+
+        if (announce is { } due)
+        {
+            _timers.Writer.TryWrite(due);
+        }
+    }
+
+    // Knows when its timer is due, so the clock can advance to the earliest one; announces each (re)start.
+    private sealed class TrackedTimer(ManualClock clock) : ITimer
+    {
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+
+        public ITimer? Inner { get; set; }
+
+        public DateTimeOffset DueAt { get; set; }
+
+        public void Schedule(TimeSpan dueTime, TimeSpan period)
+        {
+            _period = period;
+            clock.Track(this, dueTime == Timeout.InfiniteTimeSpan ? null : clock.GetUtcNow() + dueTime, dueTime == Timeout.InfiniteTimeSpan ? null : dueTime);
+        }
+
+        public void Fired() => clock.Track(this, _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero ? null : clock.GetUtcNow() + _period, announce: null);
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            Schedule(dueTime, period);
+            return Inner?.Change(dueTime, period) ?? false;
+        }
+
+        public void Dispose()
+        {
+            clock.Track(this, null, null);
+            Inner?.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -35,6 +35,7 @@ public class AksRunCommandClient
     private readonly AksRunCommandClientOptions _options = null!;
     private readonly CommandStarter _starter = null!;
     private readonly ResiliencePipeline<ArmResponse> _pollRetry = null!;
+    private readonly PollScheduler _scheduler = null!;
     private readonly ILogger _logger = NullLogger.Instance;
 
     /// <summary>For mocking.</summary>
@@ -43,10 +44,10 @@ public class AksRunCommandClient
     }
 
     /// <summary>Creates a client that authenticates with an Azure credential (for example <c>DefaultAzureCredential</c>).</summary>
-    /// <param name="credential">Gets ARM tokens (scope <c>{endpoint}/.default</c>) and, when needed, cluster tokens.</param>
+    /// <param name="credential">Gets ARM tokens (scope <c>{endpoint}/.default</c>) and, when needed, cluster tokens; tokens are cached per scope and shared by every operation of the client.</param>
     /// <param name="options">Endpoint, api-version, polling, retries, HTTP, logging, time; null for the defaults.</param>
     public AksRunCommandClient(TokenCredential credential, AksRunCommandClientOptions? options = null)
-        : this(CreateAdapter(credential ?? throw new ArgumentNullException(nameof(credential)), options ??= new AksRunCommandClientOptions()), options, credential)
+        : this(Compose(credential ?? throw new ArgumentNullException(nameof(credential)), options ?? new AksRunCommandClientOptions()))
     {
     }
 
@@ -55,14 +56,19 @@ public class AksRunCommandClient
     /// <param name="options">Options; null for the defaults. <see cref="AksRunCommandClientOptions.HttpClient"/> and <see cref="AksRunCommandClientOptions.Transport"/> are not used here.</param>
     /// <param name="clusterTokenCredential">Gets cluster tokens for <see cref="ClusterTokenMode"/> Auto and Always; null when the clusters need none.</param>
     public AksRunCommandClient(IRequestAdapter requestAdapter, AksRunCommandClientOptions? options = null, TokenCredential? clusterTokenCredential = null)
+        : this(Compose(requestAdapter ?? throw new ArgumentNullException(nameof(requestAdapter)), options ?? new AksRunCommandClientOptions(), clusterTokenCredential))
     {
-        ArgumentNullException.ThrowIfNull(requestAdapter);
-        _options = options ?? new AksRunCommandClientOptions();
-        requestAdapter.BaseUrl = _options.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        _client = new BaseAksRunCommandClient(requestAdapter);
-        _logger = _options.LoggerFactory?.CreateLogger<AksRunCommandClient>() ?? NullLogger<AksRunCommandClient>.Instance;
-        _starter = new CommandStarter(clusterTokenCredential, _options, _logger);
-        _pollRetry = ArmRetryPipelines.ForPolls(_options.Retry, _options.TimeProvider, _logger);
+    }
+
+    private AksRunCommandClient(ClientParts parts)
+    {
+        _options = parts.Options;
+        _logger = parts.Logger;
+        parts.Adapter.BaseUrl = _options.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _client = new BaseAksRunCommandClient(parts.Adapter);
+        _starter = new CommandStarter(parts.Adapter, parts.Tokens, _options, _logger);
+        _pollRetry = ArmRetryPipelines.ForPolls(_options.Retry, _options.TimeProvider, _options.Randomizer, _logger);
+        _scheduler = new PollScheduler(_options.TimeProvider, _logger);
     }
 
     /// <summary>The ARM endpoint requests go to (and the only host that gets a token).</summary>
@@ -86,8 +92,9 @@ public class AksRunCommandClient
         EnsureValid(cluster);
         ArgumentNullException.ThrowIfNull(content);
         var started = await _starter.StartAsync(ClusterBuilder(cluster), cluster, content, cancellationToken).ConfigureAwait(false);
-        var firstPoll = RetryAfter.AsFloor(_options.Polling.GetDelay(0, TimeSpan.Zero), started.RetryAfter);
 
+        // The service accepted the command: from here every outcome carries its id.
+        var firstPoll = PollDelays.Next(_options.Polling, 0, TimeSpan.Zero, started.RetryAfter, cluster, started.CommandId);
         var operation = CreateOperation(cluster, started.CommandId, firstPoll, started.Completed);
         if (waitUntil == WaitUntil.Completed)
         {
@@ -104,19 +111,14 @@ public class AksRunCommandClient
     public virtual RunCommandOperation GetRunCommandOperation(ClusterId cluster, string commandId)
     {
         EnsureValid(cluster);
-        ArgumentNullException.ThrowIfNull(commandId);
-        if (string.IsNullOrWhiteSpace(commandId) || commandId.IndexOfAny(['/', '?', '#', '\\']) >= 0)
-        {
-            throw new ArgumentException($"commandId '{commandId}' is invalid: it must be the non-empty id of a command (one URL path segment), as RunCommandOperation.Id gives it.", nameof(commandId));
-        }
-
+        CommandIds.Validate(commandId, nameof(commandId));
         return CreateOperation(cluster, commandId, TimeSpan.Zero, completed: null);
     }
 
     private RunCommandOperation CreateOperation(ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed)
     {
-        var poller = new CommandPoller(ClusterBuilder(cluster), cluster, commandId, _options.ApiVersion, _pollRetry, _options.TimeProvider);
-        return new RunCommandOperation(poller, cluster, commandId, firstPoll, _options, _logger, completed);
+        var poller = new CommandPoller(ClusterBuilder(cluster), cluster, commandId, _options.ApiVersion, _pollRetry, _options.TimeProvider, _logger);
+        return new RunCommandOperation(poller, _scheduler, cluster, commandId, firstPoll, _options, _logger, completed);
     }
 
     private WithResourceNameItemRequestBuilder ClusterBuilder(ClusterId cluster) =>
@@ -130,16 +132,32 @@ public class AksRunCommandClient
         }
     }
 
-    private static HttpClientRequestAdapter CreateAdapter(TokenCredential credential, AksRunCommandClientOptions options)
+    private static ClientParts Compose(TokenCredential credential, AksRunCommandClientOptions options)
     {
-        var auth = new BaseBearerTokenAuthenticationProvider(new ArmAccessTokenProvider(credential, options.Endpoint));
+        var logger = CreateLogger(options);
+        var tokens = new TokenCache(credential, options.TimeProvider, logger);
+        var auth = new BaseBearerTokenAuthenticationProvider(new ArmAccessTokenProvider(tokens, options.Endpoint));
         var httpClient = options.HttpClient;
         if (httpClient is null)
         {
-            httpClient = new HttpClient(new Http2PreferredHandler(options.Transport ?? SharedTransport.Value), disposeHandler: false);
+            // The run request's guard sits innermost, next to the transport: no handler outside it can resend the POST.
+            var transport = new RunRequestGuardHandler(options.Transport ?? SharedTransport.Value);
+            httpClient = new HttpClient(new Http2PreferredHandler(transport), disposeHandler: false);
             httpClient.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
         }
 
-        return new HttpClientRequestAdapter(auth, httpClient: httpClient);
+        return new ClientParts(new HttpClientRequestAdapter(auth, serializationWriterFactory: ArmJson.WriterFactory, httpClient: httpClient), tokens, options, logger);
     }
+
+    private static ClientParts Compose(IRequestAdapter adapter, AksRunCommandClientOptions options, TokenCredential? clusterTokenCredential)
+    {
+        var logger = CreateLogger(options);
+        var tokens = clusterTokenCredential is null ? null : new TokenCache(clusterTokenCredential, options.TimeProvider, logger);
+        return new ClientParts(adapter, tokens, options, logger);
+    }
+
+    private static ILogger CreateLogger(AksRunCommandClientOptions options) =>
+        options.LoggerFactory?.CreateLogger<AksRunCommandClient>() ?? NullLogger<AksRunCommandClient>.Instance;
+
+    private sealed record ClientParts(IRequestAdapter Adapter, TokenCache? Tokens, AksRunCommandClientOptions Options, ILogger Logger);
 }

@@ -54,8 +54,10 @@ public sealed class AksRunCommandClientOptions
     }
 
     /// <summary>
-    /// An <see cref="System.Net.Http.HttpClient"/> to send requests with, as it is (its handlers are yours).
-    /// When null, the client makes one over <see cref="Transport"/>.
+    /// An <see cref="System.Net.Http.HttpClient"/> to send requests with, as it is: its handlers are yours, and none
+    /// of them may resend a POST (the run request must go out once). Prefer <see cref="Transport"/>, or
+    /// <c>AddAksRunCommandClient</c>, where the client guards its run request itself. When null, the client makes
+    /// one over <see cref="Transport"/>.
     /// </summary>
     public HttpClient? HttpClient { get; set; }
 
@@ -67,6 +69,9 @@ public sealed class AksRunCommandClientOptions
 
     /// <summary>The clock every wait goes through; default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The source of retry jitter, a number in [0, 1); tests seed it so waits repeat exactly.</summary>
+    internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
 
     internal static Uri ValidateEndpoint(Uri? endpoint)
     {

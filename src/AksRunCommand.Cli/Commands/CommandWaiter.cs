@@ -16,8 +16,13 @@ internal static class CommandWaiter
         catch (RunCommandWaitCanceledException stopped)
         {
             var why = stopped.MaxWaitElapsed ? $"--timeout {timeoutSeconds} s elapsed" : "cancelled";
-            var emulatorNote = connection.IsEmulator ? " (the embedded emulator keeps nothing between runs)" : string.Empty;
-            throw new CliFailure($"stopped waiting for command {stopped.CommandId} ({why}); it keeps running on the cluster. Resume with: aks-run result --command-id {stopped.CommandId} {connection.ResumeTarget}{emulatorNote}");
+            throw new CliFailure($"stopped waiting for command {stopped.CommandId} ({why}); it keeps running on the cluster.{ResumeLine(connection, stopped.CommandId)}");
+        }
+        catch (AksRunCommandException failed) when (failed.CommandId is { } id)
+        {
+            // The library says how to resume in its own terms; a CLI user gets the command that does it.
+            var message = failed.Message.Replace(LibraryResumeHint(id), " The command keeps running on the cluster.", StringComparison.Ordinal);
+            throw new CliFailure($"{message}{ResumeLine(connection, id)}");
         }
 
         status.Finished(result);
@@ -37,4 +42,10 @@ internal static class CommandWaiter
 
         return result.ExitCode is { } code ? code & 0xFF : throw new CliFailure($"command {result.CommandId} ran but the service gave no exit code.");
     }
+
+    private static string ResumeLine(ClusterConnection connection, string commandId) =>
+        $" Resume with: aks-run result --command-id {commandId} {connection.ResumeTarget}{(connection.IsEmulator ? " (the embedded emulator keeps nothing between runs)" : string.Empty)}";
+
+    private static string LibraryResumeHint(string commandId) =>
+        $" The command keeps running on the cluster; resume the wait with GetRunCommandOperation(cluster, \"{commandId}\").";
 }

@@ -31,9 +31,11 @@ internal static class InvokeCommand
             {
                 operation = await connection.Client.RunCommandAsync(WaitUntil.Started, connection.Cluster, content, ct);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (RunCommandStartCanceledException canceled)
             {
-                throw new CliFailure("cancelled while the run request was in flight: the command may or may not have started.");
+                throw new CliFailure(canceled.CommandMayHaveStarted
+                    ? "cancelled while the run request was in flight: the command may or may not have started; it was not sent again."
+                    : "cancelled before the run request was accepted (it was being throttled): the command was not started.");
             }
 
             status.Started(operation.Id, connection.Cluster);

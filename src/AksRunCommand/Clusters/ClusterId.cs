@@ -150,12 +150,16 @@ public readonly partial struct ClusterId : IEquatable<ClusterId>
         return clusterName;
     }
 
-    [GeneratedRegex(ResourceGroupNamePattern, RegexOptions.CultureInvariant)]
+    // The spec's patterns with '$' as '\z': in .NET '$' also matches before a final newline, so "c\n" would pass.
+    internal const string ResourceGroupNameAnchoredPattern = @"^[-\w\._\(\)]+\z";
+    internal const string ClusterNameAnchoredPattern = @"^[a-zA-Z0-9]\z|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]\z";
+
+    [GeneratedRegex(ResourceGroupNameAnchoredPattern, RegexOptions.CultureInvariant)]
     private static partial Regex ResourceGroupNameRegex();
 
-    [GeneratedRegex(ClusterNamePattern, RegexOptions.CultureInvariant)]
+    [GeneratedRegex(ClusterNameAnchoredPattern, RegexOptions.CultureInvariant)]
     private static partial Regex ClusterNameRegex();
 
-    [GeneratedRegex(@"^/subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)/providers/Microsoft\.ContainerService/managedClusters/(?<name>[^/]+)/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^/subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)/providers/Microsoft\.ContainerService/managedClusters/(?<name>[^/]+)/?\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ResourceIdRegex();
 }

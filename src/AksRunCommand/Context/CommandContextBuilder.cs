@@ -13,6 +13,7 @@ public sealed class CommandContextBuilder
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     private readonly SortedDictionary<string, ContextSource> _entries = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
     private readonly CommandContextOptions _options;
 
     /// <summary>Creates an empty builder.</summary>
@@ -111,11 +112,24 @@ public sealed class CommandContextBuilder
     private CommandContextBuilder Add(string name, ContextSource source, string paramName)
     {
         var normalized = ContextEntryName.Normalize(name, paramName);
-        if (!_entries.TryAdd(normalized, source))
+        if (_entries.TryGetValue(normalized, out var taken))
         {
-            throw new ArgumentException($"Context entry name '{normalized}' is added twice (from {source.Describe()} and {_entries[normalized].Describe()}); names must be unique.", paramName);
+            throw new ArgumentException($"Context entry name '{normalized}' is added twice (from {source.Describe()} and {taken.Describe()}); names must be unique.", paramName);
         }
 
+        if (_folders.Contains(normalized))
+        {
+            throw new ArgumentException($"Context entry name '{normalized}' (from {source.Describe()}) is already a folder of other entries; a name cannot be both a file and a folder.", paramName);
+        }
+
+        var folders = ContextEntryName.Folders(normalized).ToList();
+        if (folders.FirstOrDefault(_entries.ContainsKey) is { } file)
+        {
+            throw new ArgumentException($"Context entry name '{normalized}' (from {source.Describe()}) needs '{file}' as a folder, but '{file}' is already a file (from {_entries[file].Describe()}); a name cannot be both a file and a folder.", paramName);
+        }
+
+        _entries.Add(normalized, source);
+        _folders.UnionWith(folders);
         return this;
     }
 }

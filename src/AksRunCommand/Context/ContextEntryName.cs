@@ -52,6 +52,15 @@ internal static class ContextEntryName
         return kept.Count > 0 ? string.Join('/', kept) : throw Invalid(name, paramName, "it names no file (only '.' segments)");
     }
 
+    /// <summary>The folders a normalized name lives in, outermost first: "a/b/c" gives "a" and "a/b".</summary>
+    public static IEnumerable<string> Folders(string normalized)
+    {
+        for (var slash = normalized.IndexOf('/', StringComparison.Ordinal); slash >= 0; slash = normalized.IndexOf('/', slash + 1))
+        {
+            yield return normalized[..slash];
+        }
+    }
+
     private static ArgumentException Invalid(string name, string paramName, string rule) =>
         new($"Context entry name '{Printable(name)}' is invalid: {rule}.", paramName);
 

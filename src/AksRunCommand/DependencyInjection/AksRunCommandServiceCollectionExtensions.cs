@@ -18,10 +18,17 @@ public static class AksRunCommandServiceCollectionExtensions
     /// with Kiota's handlers. The credential is the registered <see cref="TokenCredential"/>, else a
     /// <see cref="DefaultAzureCredential"/>; the logger factory and <see cref="TimeProvider"/> come from the container when registered.
     /// </summary>
-    /// <returns>The HttpClient builder, to add handlers or resilience of your own.</returns>
+    /// <returns>
+    /// The HttpClient builder, to add handlers of your own. A resilience handler (for example
+    /// <c>AddStandardResilienceHandler</c>) may retry the polls; the run request is guarded next to the primary
+    /// handler and reaches the network once whatever a handler retries (a second send fails with an
+    /// <see cref="AksRunCommand.ArmRequestFailedException"/> that says the command may have started). The client
+    /// retries what is safe to retry itself, so such a handler adds little.
+    /// </returns>
     public static IHttpClientBuilder AddAksRunCommandClient(this IServiceCollection services, Action<AksRunCommandClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter, RunRequestGuardFilter>());
         var http = services.AddHttpClient(HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, EnableMultipleHttp2Connections = true })
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) =>

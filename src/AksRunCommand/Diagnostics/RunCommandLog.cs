@@ -19,4 +19,16 @@ internal static partial class RunCommandLog
 
     [LoggerMessage(5, LogLevel.Information, "Cluster requires a Microsoft Entra ID cluster token; resending the run request once with one")]
     public static partial void ResendingWithClusterToken(ILogger logger);
+
+    [LoggerMessage(6, LogLevel.Warning, "Ignored {Header} '{Value}' from the service: not a valid value")]
+    public static partial void RetryAfterIgnored(ILogger logger, string header, string value);
+
+    [LoggerMessage(7, LogLevel.Warning, "Clamped {Header} '{Value}' from the service to {Maximum}, the longest wait a server value can ask for")]
+    public static partial void RetryAfterClamped(ILogger logger, string header, string value, TimeSpan maximum);
+
+    [LoggerMessage(8, LogLevel.Warning, "Waiting for command {CommandId} ended with {Error}; the command keeps running on the cluster")]
+    public static partial void PollFailed(ILogger logger, string commandId, string error);
+
+    [LoggerMessage(9, LogLevel.Warning, "Refreshing the token for {Scope} failed ({Error}); the cached token is still valid and is kept, and the refresh is tried again in 30 s")]
+    public static partial void TokenRefreshFailed(ILogger logger, string scope, string error);
 }

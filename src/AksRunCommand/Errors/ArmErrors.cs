@@ -17,7 +17,8 @@ internal static class ArmErrors
         var message = $"ARM answered {what} to {action} on cluster '{cluster.ClusterName}' in resource group '{cluster.ResourceGroupName}'"
             + (string.IsNullOrWhiteSpace(error?.Message) ? "." : $": {error.Message.TrimEnd('.')}.")
             + Hint(response.Status, code, commandId, mayHaveStarted)
-            + Ids(response);
+            + Ids(response)
+            + (commandId is not null && response.Status != 404 ? ResumeHint.For(commandId) : string.Empty);
         return new ArmRequestFailedException(message)
         {
             Status = response.Status,
@@ -40,11 +41,26 @@ internal static class ArmErrors
     };
 
     public static ArmRequestFailedException NoAnswerToPoll(ClusterId cluster, string commandId, Exception fault) => new(
-        $"Polling command {commandId} on cluster '{cluster.ClusterName}' failed after every retry ({fault.GetType().Name}: {fault.Message.TrimEnd('.')}). The command keeps running; resume the wait later with GetRunCommandOperation(cluster, \"{commandId}\").",
+        $"Polling command {commandId} on cluster '{cluster.ClusterName}' failed after every retry ({fault.GetType().Name}: {fault.Message.TrimEnd('.')}).{ResumeHint.For(commandId)}",
         fault)
     {
         CommandId = commandId,
     };
+
+    public static ArmRequestFailedException ResendRefused(ClusterId cluster, RunRequestResendRefusedException refused)
+    {
+        var first = refused.Answers.Count > 0 ? refused.Answers[0] : 0;
+        var mayHaveStarted = first is 0 or >= 500 || (first is >= 200 and < 300);
+        return new ArmRequestFailedException(
+            $"{refused.Message} Cluster '{cluster.ClusterName}': "
+            + (mayHaveStarted ? "the command may or may not have started; check the cluster before running it again." : "the service did not accept the command.")
+            + " Remove POST retries from the HttpClient's handlers (for a standard resilience handler: Retry.DisableForUnsafeHttpMethods()).",
+            refused)
+        {
+            Status = first,
+            CommandMayHaveStarted = mayHaveStarted,
+        };
+    }
 
     public static ArmRequestFailedException AcceptedWithoutLocation(ArmResponse response, ClusterId cluster) => new(
         $"ARM accepted the runCommand request for cluster '{cluster.ClusterName}' (HTTP {response.Status}) but sent no usable Location header, so the command id is unknown. The command may be running; it was not sent again."
@@ -75,7 +91,8 @@ internal static class ArmErrors
             401 => " The bearer token was refused: check the credential and its tenant.",
             403 => " The caller needs Microsoft.ContainerService/managedClusters/runcommand/action and Microsoft.ContainerService/managedClusters/commandResults/read on the cluster.",
             413 => " The request is too large: attach less context.",
-            429 => " ARM throttled the request after every retry; try again later.",
+            429 when commandId is null => " ARM throttled the request after every retry; the command was not started. Try again later.",
+            429 => " ARM throttled the poll after every retry.",
             _ when mayHaveStarted => " The command may or may not have started; it was not sent again.",
             _ => string.Empty,
         };

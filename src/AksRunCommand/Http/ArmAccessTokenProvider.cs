@@ -1,21 +1,21 @@
-using Azure.Core;
 using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace AksRunCommand.Http;
 
 // Kiota's Azure provider treats only "localhost" as loopback and matches hosts without port or scheme;
-// this one gives a token only to the configured endpoint's exact origin.
+// this one gives a token only to the configured endpoint's exact origin, from the client's token cache.
 internal sealed class ArmAccessTokenProvider : IAccessTokenProvider
 {
-    private readonly TokenCredential _credential;
+    private const string ClaimsKey = "claims";
+    private readonly TokenCache _tokens;
     private readonly Uri _endpoint;
-    private readonly string[] _scopes;
+    private readonly string _scope;
 
-    public ArmAccessTokenProvider(TokenCredential credential, Uri endpoint)
+    public ArmAccessTokenProvider(TokenCache tokens, Uri endpoint)
     {
-        _credential = credential;
+        _tokens = tokens;
         _endpoint = endpoint;
-        _scopes = [endpoint.GetLeftPart(UriPartial.Authority) + "/.default"];
+        _scope = endpoint.GetLeftPart(UriPartial.Authority) + "/.default";
         AllowedHostsValidator = new AllowedHostsValidator([endpoint.Host]);
     }
 
@@ -29,7 +29,7 @@ internal sealed class ArmAccessTokenProvider : IAccessTokenProvider
             return string.Empty; // never a token for another origin
         }
 
-        var token = await _credential.GetTokenAsync(new TokenRequestContext(_scopes), cancellationToken).ConfigureAwait(false);
-        return token.Token;
+        var claims = additionalAuthenticationContext is not null && additionalAuthenticationContext.TryGetValue(ClaimsKey, out var value) ? value as string : null;
+        return await _tokens.GetTokenAsync(_scope, string.IsNullOrEmpty(claims) ? null : claims, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -39,6 +39,9 @@ internal sealed class ArmResponse
     // The response's own header collection outlives its disposal; only the few headers the rules need are read.
     public string? Header(string name) => _headers is not null && _headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
 
+    /// <summary>Every value of a header, one per line it arrived on (a repeated header is kept, not dropped).</summary>
+    public IReadOnlyList<string> HeaderValues(string name) => _headers is not null && _headers.TryGetValues(name, out var values) ? [.. values] : [];
+
     /// <summary>Reads <c>properties.provisioningState</c> of the body; malformed JSON throws <see cref="JsonException"/>.</summary>
     public void ReadRunningState()
     {

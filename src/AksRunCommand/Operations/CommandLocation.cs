@@ -20,6 +20,12 @@ internal static class CommandLocation
         }
 
         var id = path[(start + Marker.Length)..].TrimEnd('/');
-        return id.Length > 0 && !id.Contains('/', StringComparison.Ordinal) ? Uri.UnescapeDataString(id) : null;
+        if (id.Length == 0 || id.Contains('/', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var unescaped = Uri.UnescapeDataString(id);
+        return CommandIds.IsValid(unescaped) ? unescaped : null; // a server value: only an id the client can poll is usable
     }
 }

@@ -5,6 +5,7 @@ using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.M
 using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item.CommandResults.Item;
 using AksRunCommand.Http;
 using AksRunCommand.Polling;
+using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace AksRunCommand.Operations;
@@ -18,9 +19,11 @@ internal sealed class CommandPoller
     private readonly string _commandId;
     private readonly ResiliencePipeline<ArmResponse> _retry;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
 
-    public CommandPoller(WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, TimeProvider timeProvider)
+    public CommandPoller(WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, TimeProvider timeProvider, ILogger logger)
     {
+        _logger = logger;
         _commandResult = cluster.CommandResults[commandId];
         _apiVersion = apiVersion;
         _clusterId = clusterId;
@@ -29,17 +32,39 @@ internal sealed class CommandPoller
         _timeProvider = timeProvider;
     }
 
-    public async Task<PollOutcome> PollAsync(CancellationToken cancellationToken)
+    /// <summary>One poll, its faults retried; <paramref name="backingOff"/> hears when a retry's backoff begins (true) and ends (false).</summary>
+    public async Task<PollOutcome> PollAsync(CancellationToken cancellationToken, Action<bool>? backingOff = null)
     {
         ArmResponse response;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        if (backingOff is not null)
+        {
+            context.Properties.Set(ArmRetryPipelines.BackingOff, backingOff);
+        }
+
         try
         {
-            response = await _retry.ExecuteAsync(GetAsync, cancellationToken).ConfigureAwait(false);
+            response = await _retry.ExecuteAsync(
+                static async (context, state) =>
+                {
+                    if (context.Properties.TryGetValue(ArmRetryPipelines.BackingOff, out var backingOff))
+                    {
+                        backingOff(false);
+                    }
+
+                    return await state.GetAsync(context.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                this).ConfigureAwait(false);
         }
         catch (Exception fault) when (fault is HttpRequestException or IOException or JsonException or TimeoutException
             || (fault is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, fault);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
 
         switch (response.Status)
@@ -50,7 +75,7 @@ internal sealed class CommandPoller
                 throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, new JsonException("HTTP 200 with an empty body"));
             case 202:
                 var state = response.RunningState;
-                return new PollOutcome(null, string.IsNullOrEmpty(state) ? ProvisioningStates.Running : state, RetryAfter.Read(response, _timeProvider));
+                return new PollOutcome(null, string.IsNullOrEmpty(state) ? ProvisioningStates.Running : state, RetryAfter.Read(response, _timeProvider, _logger));
             default:
                 throw ArmErrors.FromResponse(response, "the commandResults poll", _clusterId, _commandId);
         }
@@ -68,14 +93,22 @@ internal sealed class CommandPoller
             cancellationToken).ConfigureAwait(false);
         var response = handler.Response;
 
-        // A malformed body is a fault of an idempotent GET: parsing inside the retry lets it be retried.
-        if (response.Status == 200)
+        // A body that cannot be read (malformed JSON, wrong types, numbers out of range) is a fault of an
+        // idempotent GET: parsing inside the retry lets it be retried.
+        try
         {
-            response.ParsedResult = await response.ParseAsync(RunCommandResult.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+            if (response.Status == 200)
+            {
+                response.ParsedResult = await response.ParseAsync(RunCommandResult.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+            }
+            else if (response.Status == 202)
+            {
+                response.ReadRunningState();
+            }
         }
-        else if (response.Status == 202)
+        catch (Exception e) when (e is not OperationCanceledException and not JsonException)
         {
-            response.ReadRunningState();
+            throw new JsonException($"The HTTP {response.Status} body could not be read: {e.Message}", e);
         }
 
         return response;

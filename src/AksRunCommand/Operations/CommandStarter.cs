@@ -3,34 +3,34 @@ using AksRunCommand.Diagnostics;
 using AksRunCommand.Errors;
 using AksRunCommand.Generated.Models;
 using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item;
-using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item.RunCommand;
 using AksRunCommand.Http;
 using AksRunCommand.Polling;
-using Azure.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Serialization.Json;
 using Polly;
 
 namespace AksRunCommand.Operations;
 
-// The one POST. Resent only where the service certainly did not accept it: a 429, and MissingAADClusterToken once.
+// The one POST. Resent only where the service certainly did not accept it: a 429, and MissingAADClusterToken
+// once; never after a 5xx, a timeout or a broken connection, and no handler of the pipeline may resend it.
 internal sealed class CommandStarter
 {
     /// <summary>The AKS Microsoft Entra ID server application; the same id in every cloud.</summary>
     public const string AksServerApplicationScope = "6dae42f8-4368-4678-94ff-3960e28e3630/.default";
 
-    private readonly TokenCredential? _credential;
+    private readonly IRequestAdapter _adapter;
+    private readonly TokenCache? _tokens;
     private readonly AksRunCommandClientOptions _options;
     private readonly ResiliencePipeline<ArmResponse> _retry429;
     private readonly ILogger _logger;
 
-    public CommandStarter(TokenCredential? credential, AksRunCommandClientOptions options, ILogger logger)
+    public CommandStarter(IRequestAdapter adapter, TokenCache? tokens, AksRunCommandClientOptions options, ILogger logger)
     {
-        _credential = credential;
+        _adapter = adapter;
+        _tokens = tokens;
         _options = options;
         _logger = logger;
-        _retry429 = ArmRetryPipelines.ForStart(options.Retry, options.TimeProvider, logger);
+        _retry429 = ArmRetryPipelines.ForStart(options.Retry, options.TimeProvider, options.Randomizer, logger);
     }
 
     public async Task<StartOutcome> StartAsync(WithResourceNameItemRequestBuilder clusterBuilder, ClusterId cluster, RunCommandContent content, CancellationToken cancellationToken)
@@ -41,8 +41,8 @@ internal sealed class CommandStarter
             body.ClusterToken = await GetClusterTokenAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        CheckSize(body);
         var attempts = 0;
+        var inFlight = false;
         while (true)
         {
             ArmResponse response;
@@ -53,25 +53,38 @@ internal sealed class CommandStarter
                     {
                         attempts++;
                         var handler = new ArmResponseHandler();
-                        await clusterBuilder.RunCommand.PostAsync(body, c => Configure(c, handler), ct).ConfigureAwait(false);
+                        var request = Serialize(clusterBuilder, body); // throws before anything is sent when too large
+                        KiotaRequestOptions.AddTo(request, handler, new RunRequestGuard());
+                        inFlight = true;
+                        try
+                        {
+                            await _adapter.SendNoContentAsync(request, cancellationToken: ct).ConfigureAwait(false);
+                        }
+                        catch (RunRequestResendRefusedException refused) when (refused.Answers.Count > 0 && refused.Answers.All(s => s == 429))
+                        {
+                            return new ArmResponse(429, null, []); // a handler retried a throttle; the service did not accept it, so the client may wait and resend
+                        }
+                        finally
+                        {
+                            inFlight = false;
+                            request.Content?.Dispose(); // the serialization writer's pooled stream
+                        }
+
                         return handler.Response;
                     },
                     cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException canceled) when (cancellationToken.IsCancellationRequested)
             {
-                throw new OperationCanceledException("Cancelled while the runCommand request was in flight: the command may or may not have started.", canceled, cancellationToken);
+                throw new RunCommandStartCanceledException(cluster, commandMayHaveStarted: inFlight, canceled, cancellationToken);
+            }
+            catch (RunRequestResendRefusedException refused)
+            {
+                throw ArmErrors.ResendRefused(cluster, refused);
             }
             catch (Exception fault) when (fault is HttpRequestException or IOException or TimeoutException or OperationCanceledException)
             {
                 throw ArmErrors.NoAnswerToStart(cluster, fault);
-            }
-
-            if (response.Status is 201 or 202)
-            {
-                var id = CommandLocation.ReadCommandId(response.Header("Location")) ?? throw ArmErrors.AcceptedWithoutLocation(response, cluster);
-                RunCommandLog.CommandStarted(_logger, id, cluster.ClusterName, response.Status, attempts);
-                return new StartOutcome(id, RetryAfter.Read(response, _options.TimeProvider), null);
             }
 
             if (response.Status == 200)
@@ -79,18 +92,39 @@ internal sealed class CommandStarter
                 return await FinishedOnStartAsync(response, cluster, cancellationToken).ConfigureAwait(false);
             }
 
+            if (response.IsSuccess)
+            {
+                var id = CommandLocation.ReadCommandId(response.Header("Location")) ?? throw ArmErrors.AcceptedWithoutLocation(response, cluster);
+                RunCommandLog.CommandStarted(_logger, id, cluster.ClusterName, response.Status, attempts);
+                return new StartOutcome(id, RetryAfter.Read(response, _options.TimeProvider, _logger), null);
+            }
+
             var error = ArmErrors.FromResponse(response, "the runCommand request", cluster, null);
-            var canResendWithToken = content.ClusterToken == ClusterTokenMode.Auto && body.ClusterToken is null && _credential is not null;
+            var canResendWithToken = content.ClusterToken == ClusterTokenMode.Auto && body.ClusterToken is null && _tokens is not null;
             if (canResendWithToken && string.Equals(error.ErrorCode, ArmErrors.MissingAadClusterToken, StringComparison.OrdinalIgnoreCase))
             {
                 RunCommandLog.ResendingWithClusterToken(_logger);
                 body.ClusterToken = await GetClusterTokenAsync(cancellationToken).ConfigureAwait(false);
-                CheckSize(body);
                 continue;
             }
 
             throw error;
         }
+    }
+
+    // The request exactly as it will be sent (the JSON writer of the client's adapter, which leaves base64
+    // unescaped), measured once: its content is what goes on the wire.
+    private RequestInformation Serialize(WithResourceNameItemRequestBuilder clusterBuilder, RunCommandRequest body)
+    {
+        var request = clusterBuilder.RunCommand.ToPostRequestInformation(body, c => c.QueryParameters.ApiVersion = _options.ApiVersion);
+        var length = request.Content?.Length ?? 0;
+        if (length > _options.MaxRequestBytes)
+        {
+            request.Content?.Dispose();
+            throw SizeLimitError.Request(length, _options.MaxRequestBytes, body.Context?.Length ?? 0);
+        }
+
+        return request;
     }
 
     // The spec lists a 200 "for autorest only"; if it ever comes, its body is the result.
@@ -105,8 +139,8 @@ internal sealed class CommandStarter
         {
         }
 
-        var id = CommandLocation.ReadCommandId(response.Header("Location")) ?? body?.Id;
-        if (body?.Properties is null || string.IsNullOrEmpty(id))
+        var id = CommandLocation.ReadCommandId(response.Header("Location")) ?? (CommandIds.IsValid(body?.Id) ? body!.Id : null);
+        if (body?.Properties is null || id is null)
         {
             throw ArmErrors.AcceptedWithoutLocation(response, cluster);
         }
@@ -114,38 +148,13 @@ internal sealed class CommandStarter
         return new StartOutcome(id, null, CommandResultMapping.ToResult(id, body));
     }
 
-    private void Configure(RequestConfiguration<RunCommandRequestBuilder.RunCommandRequestBuilderPostQueryParameters> config, ArmResponseHandler handler)
-    {
-        config.QueryParameters.ApiVersion = _options.ApiVersion;
-        KiotaRequestOptions.AddTo(config.Options, handler);
-    }
-
     private async Task<string> GetClusterTokenAsync(CancellationToken cancellationToken)
     {
-        if (_credential is null)
+        if (_tokens is null)
         {
             throw new InvalidOperationException("A cluster token needs a TokenCredential: build the client with one (or pass clusterTokenCredential), or use ClusterTokenMode.Never.");
         }
 
-        var token = await _credential.GetTokenAsync(new TokenRequestContext([AksServerApplicationScope]), cancellationToken).ConfigureAwait(false);
-        return token.Token;
-    }
-
-    private void CheckSize(RunCommandRequest body)
-    {
-        // Base64 is never escaped in JSON and any other character takes at most 6 bytes (\uXXXX): serialize only when that bound is over the limit.
-        var bound = (body.Context?.Length ?? 0) + (6L * ((body.Command?.Length ?? 0) + (body.ClusterToken?.Length ?? 0))) + 64;
-        if (bound <= _options.MaxRequestBytes)
-        {
-            return;
-        }
-
-        using var writer = new JsonSerializationWriter();
-        writer.WriteObjectValue(null, body);
-        using var content = writer.GetSerializedContent();
-        if (content.Length > _options.MaxRequestBytes)
-        {
-            throw SizeLimitError.Request(content.Length, _options.MaxRequestBytes, body.Context?.Length ?? 0);
-        }
+        return await _tokens.GetTokenAsync(AksServerApplicationScope, claims: null, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -7,13 +7,16 @@ namespace AksRunCommand;
 
 /// <summary>
 /// A command started on a cluster: poll it, wait for it, or resume it from <see cref="Id"/> in another
-/// process with <see cref="AksRunCommandClient.GetRunCommandOperation"/>. Concurrent waiters share one poll loop.
+/// process with <see cref="AksRunCommandClient.GetRunCommandOperation"/>. The client's one poll loop polls it
+/// while somebody waits; concurrent waiters share its polls.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "Neither a SemaphoreSlim without a wait handle nor a CancellationTokenSource without a timer holds anything to release.")]
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Neither a SemaphoreSlim without a wait handle nor a CancellationTokenSource without a timer holds anything to release; operations are resumable values, not resources.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "A SemaphoreSlim without a wait handle holds nothing to release.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "A SemaphoreSlim without a wait handle holds nothing to release; operations are resumable values, not resources.")]
 public class RunCommandOperation
 {
     private readonly CommandPoller? _poller;
+    private readonly PollScheduler? _scheduler;
+    private readonly ScheduledOperation? _scheduled;
     private readonly PollingStrategy _polling = PollingStrategy.Default;
     private readonly TimeProvider _timeProvider = TimeProvider.System;
     private readonly ILogger? _logger;
@@ -21,10 +24,6 @@ public class RunCommandOperation
     private readonly SemaphoreSlim _pollGate = new(1, 1);
     private readonly Lock _gate = new();
     private readonly List<IProgress<RunCommandProgress>> _observers = [];
-    private TimeSpan _nextPollAt;
-    private Task<CommandResult>? _loop;
-    private CancellationTokenSource? _loopCancellation;
-    private int _waiters;
     private int _pollCount;
     private volatile CommandResult? _value;
     private volatile string _state = ProvisioningStates.Running;
@@ -35,17 +34,18 @@ public class RunCommandOperation
         Id = string.Empty;
     }
 
-    internal RunCommandOperation(CommandPoller poller, ClusterId cluster, string commandId, TimeSpan firstPollAfter, AksRunCommandClientOptions options, ILogger logger, CommandResult? completed = null)
+    internal RunCommandOperation(CommandPoller poller, PollScheduler scheduler, ClusterId cluster, string commandId, TimeSpan firstPollAfter, AksRunCommandClientOptions options, ILogger logger, CommandResult? completed = null)
     {
         _poller = poller;
+        _scheduler = scheduler;
         Cluster = cluster;
         Id = commandId;
         _polling = options.Polling;
         _timeProvider = options.TimeProvider;
         _logger = logger;
         _startTimestamp = _timeProvider.GetTimestamp();
-        _nextPollAt = firstPollAfter;
         _value = completed;
+        _scheduled = new ScheduledOperation(commandId, _startTimestamp + ToTimestampTicks(firstPollAfter), ScheduledPollAsync, Canceled, Failure);
     }
 
     /// <summary>The command id; resume with it.</summary>
@@ -71,21 +71,33 @@ public class RunCommandOperation
     private TimeSpan Elapsed => _timeProvider.GetElapsedTime(_startTimestamp);
 
     /// <summary>Polls once (retrying faults) and returns what the poll saw.</summary>
-    public virtual Task<RunCommandProgress> UpdateStatusAsync(CancellationToken cancellationToken = default) => PollAsync(cancellationToken);
+    /// <exception cref="AksRunCommandException">The poll failed; the exception carries the command id.</exception>
+    /// <exception cref="RunCommandWaitCanceledException">The caller cancelled; the command keeps running.</exception>
+    public virtual async Task<RunCommandProgress> UpdateStatusAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await PollAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw Canceled(maxWaitElapsed: false, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Failure(e);
+        }
+    }
 
     /// <summary>Waits until the command finishes, polling on the client's schedule; no hidden time limit.</summary>
     /// <exception cref="RunCommandWaitCanceledException">The caller cancelled; the command keeps running.</exception>
-    /// <exception cref="ArmRequestFailedException">A poll failed (for example 404: unknown or expired id).</exception>
+    /// <exception cref="AksRunCommandException">A poll failed (for example 404: unknown or expired id); the exception carries the command id.</exception>
     public virtual Task<CommandResult> WaitForCompletionAsync(CancellationToken cancellationToken = default) =>
         WaitForCompletionAsync(options: null, cancellationToken);
 
-    /// <summary>Waits until the command finishes or <paramref name="maxWait"/> elapses.</summary>
-    /// <exception cref="RunCommandWaitCanceledException">The wait elapsed or the caller cancelled; the command keeps running.</exception>
-    public virtual Task<CommandResult> WaitForCompletionAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) =>
-        WaitForCompletionAsync(new RunCommandWaitOptions { MaxWait = maxWait }, cancellationToken);
-
     /// <summary>Waits until the command finishes, with a maximum wait and a progress observer.</summary>
     /// <exception cref="RunCommandWaitCanceledException">The wait elapsed or the caller cancelled; the command keeps running.</exception>
+    /// <exception cref="AksRunCommandException">A poll failed; the exception carries the command id.</exception>
     public virtual async Task<CommandResult> WaitForCompletionAsync(RunCommandWaitOptions? options, CancellationToken cancellationToken = default)
     {
         if (_value is { } done)
@@ -93,82 +105,62 @@ public class RunCommandOperation
             return done;
         }
 
-        using var maxWait = options?.MaxWait is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
-        using var linked = maxWait is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, maxWait.Token);
-        var waitToken = linked?.Token ?? cancellationToken;
-        var progress = options?.Progress;
-        Task<CommandResult> loop;
-        lock (_gate)
+        if (_scheduler is null || _scheduled is null)
         {
-            _waiters++;
-            if (progress is not null)
+            throw new InvalidOperationException("This operation was made for mocking and cannot poll.");
+        }
+
+        long? deadline = options?.MaxWait is { } limit ? _timeProvider.GetTimestamp() + ToTimestampTicks(limit) : null;
+        var progress = options?.Progress;
+        if (progress is not null)
+        {
+            lock (_gate)
             {
                 _observers.Add(progress);
             }
-
-            if (_loop is null)
-            {
-                _loopCancellation = new CancellationTokenSource();
-                _loop = RunLoopAsync(_loopCancellation.Token);
-            }
-
-            loop = _loop;
         }
 
         try
         {
-            return await loop.WaitAsync(waitToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (waitToken.IsCancellationRequested)
-        {
-            throw new RunCommandWaitCanceledException(Cluster, Id, maxWaitElapsed: !cancellationToken.IsCancellationRequested, cancellationToken);
+            return await _scheduler.WaitAsync(_scheduled, deadline, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            LeaveLoop(progress);
-        }
-    }
-
-    // The last waiter to leave stops the loop: no polling goes on that nobody awaits.
-    private void LeaveLoop(IProgress<RunCommandProgress>? progress)
-    {
-        lock (_gate)
-        {
-            _waiters--;
             if (progress is not null)
             {
-                _observers.Remove(progress);
-            }
-
-            if (_waiters == 0 && _loop is { IsCompletedSuccessfully: false })
-            {
-                _loopCancellation!.Cancel();
-                _loop = null;
-                _loopCancellation = null;
+                lock (_gate)
+                {
+                    _observers.Remove(progress);
+                }
             }
         }
     }
 
-    private async Task<CommandResult> RunLoopAsync(CancellationToken cancellationToken)
+    private long ToTimestampTicks(TimeSpan span) => (long)Math.Min(span.TotalSeconds * _timeProvider.TimestampFrequency, long.MaxValue / 4);
+
+    private async Task<PollStep> ScheduledPollAsync(ScheduledOperation scheduled, CancellationToken cancellationToken)
     {
-        await Task.Yield(); // the loop runs apart from the waiter that started it
-        while (true)
-        {
-            var delay = _nextPollAt - Elapsed;
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-
-            var progress = await PollAsync(cancellationToken).ConfigureAwait(false);
-            if (progress.HasCompleted)
-            {
-                return _value!;
-            }
-        }
+        var progress = await PollAsync(cancellationToken, scheduled.SetInBackoff).ConfigureAwait(false);
+        return progress.HasCompleted ? new PollStep(_value, null, null) : new PollStep(null, progress.NextDelay, null);
     }
 
-    private async Task<RunCommandProgress> PollAsync(CancellationToken cancellationToken)
+    private RunCommandWaitCanceledException Canceled(bool maxWaitElapsed, CancellationToken cancellationToken) =>
+        new RunCommandWaitCanceledException(Cluster, Id, maxWaitElapsed, cancellationToken);
+
+    // Once the service accepted the command, every failure is the library's exception family with the command id.
+    private Exception Failure(Exception fault) => fault switch
+    {
+        AksRunCommandException { CommandId: not null } known => known,
+        RunCommandWaitCanceledException known => known,
+        _ => new AksRunCommandException(
+            $"Polling command {Id} on cluster '{Cluster.ClusterName}' failed ({fault.GetType().Name}: {fault.Message.TrimEnd('.')}).{ResumeHint.For(Id)}",
+            fault)
+        {
+            CommandId = Id,
+        },
+    };
+
+    private async Task<RunCommandProgress> PollAsync(CancellationToken cancellationToken, Action<bool>? backingOff = null)
     {
         if (_poller is null)
         {
@@ -183,7 +175,7 @@ public class RunCommandOperation
                 return new RunCommandProgress(Id, done.ProvisioningState, Elapsed, _pollCount, true, TimeSpan.Zero);
             }
 
-            var outcome = await _poller.PollAsync(cancellationToken).ConfigureAwait(false);
+            var outcome = await _poller.PollAsync(cancellationToken, backingOff).ConfigureAwait(false);
             var count = ++_pollCount;
             var elapsed = Elapsed;
             RunCommandProgress progress;
@@ -196,9 +188,7 @@ public class RunCommandOperation
             else
             {
                 _state = outcome.State;
-                var next = RetryAfter.AsFloor(_polling.GetDelay(count, elapsed), outcome.RetryAfter);
-
-                _nextPollAt = elapsed + next;
+                var next = PollDelays.Next(_polling, count, elapsed, outcome.RetryAfter, Cluster, Id);
                 progress = new RunCommandProgress(Id, outcome.State, elapsed, count, false, next);
                 RunCommandLog.Polled(_logger!, Id, outcome.State, elapsed, count, next);
             }

@@ -23,7 +23,7 @@ public sealed class ArmRetryOptions
             : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must be 0 to 20.");
     }
 
-    /// <summary>The first backoff, doubled on each retry; 0 to 1 minute, default 1 s.</summary>
+    /// <summary>The median of the first backoff, doubled on each retry and jittered (Polly's exponential backoff); 0 to 1 minute, default 1 s.</summary>
     public TimeSpan Delay
     {
         get => _delay;
@@ -32,18 +32,12 @@ public sealed class ArmRetryOptions
             : throw new ArgumentOutOfRangeException(nameof(Delay), value, "Delay must be 0 to 1 minute.");
     }
 
-    /// <summary>The largest backoff (a longer Retry-After is still honoured); 0 to 10 minutes, default 30 s.</summary>
+    /// <summary>The largest backoff (a longer Retry-After is still honoured, up to 10 minutes); 0 to 10 minutes, default 30 s.</summary>
     public TimeSpan MaxDelay
     {
         get => _maxDelay;
         set => _maxDelay = value >= TimeSpan.Zero && value <= TimeSpan.FromMinutes(10)
             ? value
             : throw new ArgumentOutOfRangeException(nameof(MaxDelay), value, "MaxDelay must be 0 to 10 minutes.");
-    }
-
-    internal TimeSpan Backoff(int attempt)
-    {
-        var ticks = _delay.Ticks * Math.Pow(2, Math.Min(attempt, 30));
-        return ticks >= _maxDelay.Ticks ? _maxDelay : TimeSpan.FromTicks((long)ticks);
     }
 }

@@ -8,18 +8,24 @@ using Polly.Retry;
 namespace AksRunCommand.Polling;
 
 // Polly retry pipelines: polls retry every transient fault; the start retries only a 429, the one answer
-// that proves the service did not accept the command.
+// that proves the service did not accept the command. Without a Retry-After the wait is Polly's exponential
+// backoff with jitter; with one it is the Retry-After (a floor) plus up to 10 % jitter, so a thousand throttled
+// operations do not come back in lockstep.
 internal static class ArmRetryPipelines
 {
+    /// <summary>Told <c>true</c> when a retry's backoff begins, so a waiter's deadline can end during it.</summary>
+    public static readonly ResiliencePropertyKey<Action<bool>> BackingOff = new("AksRunCommand.BackingOff");
+
+    private const double RetryAfterJitter = 0.1;
     private static readonly int[] TransientStatuses = [408, 429, 500, 502, 503, 504];
 
-    public static ResiliencePipeline<ArmResponse> ForPolls(ArmRetryOptions options, TimeProvider timeProvider, ILogger logger) =>
-        Build(options, timeProvider, logger, "Poll", IsTransientPollOutcome);
+    public static ResiliencePipeline<ArmResponse> ForPolls(ArmRetryOptions options, TimeProvider timeProvider, Func<double> randomizer, ILogger logger) =>
+        Build(options, timeProvider, randomizer, logger, "Poll", IsTransientPollOutcome);
 
-    public static ResiliencePipeline<ArmResponse> ForStart(ArmRetryOptions options, TimeProvider timeProvider, ILogger logger) =>
-        Build(options, timeProvider, logger, "Run request", static outcome => outcome.Result?.Status == 429);
+    public static ResiliencePipeline<ArmResponse> ForStart(ArmRetryOptions options, TimeProvider timeProvider, Func<double> randomizer, ILogger logger) =>
+        Build(options, timeProvider, randomizer, logger, "Run request", static outcome => outcome.Result?.Status == 429);
 
-    private static ResiliencePipeline<ArmResponse> Build(ArmRetryOptions options, TimeProvider timeProvider, ILogger logger, string action, Func<Outcome<ArmResponse>, bool> isTransient)
+    private static ResiliencePipeline<ArmResponse> Build(ArmRetryOptions options, TimeProvider timeProvider, Func<double> randomizer, ILogger logger, string action, Func<Outcome<ArmResponse>, bool> isTransient)
     {
         if (options.MaxRetries == 0)
         {
@@ -30,16 +36,27 @@ internal static class ArmRetryPipelines
             .AddRetry(new RetryStrategyOptions<ArmResponse>
             {
                 MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.Delay,
+                MaxDelay = options.MaxDelay,
+                Randomizer = randomizer,
                 ShouldHandle = args => ValueTask.FromResult(!args.Context.CancellationToken.IsCancellationRequested && isTransient(args.Outcome)),
                 DelayGenerator = args =>
                 {
-                    var retryAfter = args.Outcome.Result is { } response ? RetryAfter.Read(response, timeProvider) : null;
-                    return ValueTask.FromResult<TimeSpan?>(RetryAfter.AsFloor(options.Backoff(args.AttemptNumber), retryAfter));
+                    // null: Polly's jittered exponential backoff. A Retry-After is a floor, never shortened.
+                    var retryAfter = args.Outcome.Result is { } response ? RetryAfter.Read(response, timeProvider, logger) : null;
+                    return ValueTask.FromResult(retryAfter is { } floor ? floor + (floor * (RetryAfterJitter * randomizer())) : (TimeSpan?)null);
                 },
                 OnRetry = args =>
                 {
                     var outcome = args.Outcome.Result is { } r ? $"HTTP {r.Status}" : args.Outcome.Exception?.GetType().Name ?? "nothing";
                     RunCommandLog.Retrying(logger, action, outcome, args.AttemptNumber + 1, args.RetryDelay);
+                    if (args.Context.Properties.TryGetValue(BackingOff, out var backingOff))
+                    {
+                        backingOff(true);
+                    }
+
                     return ValueTask.CompletedTask;
                 },
             })

@@ -6,6 +6,9 @@ namespace AksRunCommand;
 /// </summary>
 public abstract class PollingStrategy
 {
+    /// <summary>The longest delay <see cref="GetDelay"/> may return: 1 hour. A longer or negative one ends the wait with an error that carries the command id.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromHours(1);
+
     /// <summary>
     /// The default: every 1 s for the first 30 s (typical commands finish within that, so the caller learns
     /// of it within a second), every 2 s up to 60 s, every 3 s up to 120 s, then every 5 s.
@@ -20,7 +23,7 @@ public abstract class PollingStrategy
     /// <param name="delays">One or more delays, each zero or more.</param>
     public static PollingStrategy Sequence(params TimeSpan[] delays) => new SequencePollingStrategy(delays);
 
-    /// <summary>The delay before the next poll.</summary>
+    /// <summary>The delay before the next poll: 0 to <see cref="MaxDelay"/>.</summary>
     /// <param name="pollCount">How many polls were made so far (0 before the first).</param>
     /// <param name="elapsed">Time since the operation started.</param>
     public abstract TimeSpan GetDelay(int pollCount, TimeSpan elapsed);
@@ -43,9 +46,9 @@ public abstract class PollingStrategy
         public SequencePollingStrategy(TimeSpan[] delays)
         {
             ArgumentNullException.ThrowIfNull(delays);
-            if (delays.Length == 0 || Array.Exists(delays, d => d < TimeSpan.Zero))
+            if (delays.Length == 0 || Array.Exists(delays, d => d < TimeSpan.Zero || d > MaxDelay))
             {
-                throw new ArgumentException("delays must hold at least one delay, none negative.", nameof(delays));
+                throw new ArgumentException("delays must hold at least one delay, each 0 to 1 hour (PollingStrategy.MaxDelay).", nameof(delays));
             }
 
             _delays = (TimeSpan[])delays.Clone();

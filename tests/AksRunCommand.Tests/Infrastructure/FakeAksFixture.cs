@@ -46,6 +46,7 @@ public sealed class FakeAksFixture : IDisposable
             Endpoint = Endpoint,
             TimeProvider = Clock,
             LoggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace)),
+            Randomizer = new Random(20261201).NextDouble, // retry jitter, seeded so every run waits the same
         };
         configure?.Invoke(options);
         return new AksRunCommandClient(Credential, options);

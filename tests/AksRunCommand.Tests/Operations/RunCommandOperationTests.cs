@@ -182,7 +182,7 @@ public sealed class RunCommandOperationTests : IDisposable
 
         Assert.True(result.IsSuccess);
         Assert.Equal(2, Aks.Polls.Count);
-        Assert.Equal([TimeSpan.FromSeconds(2)], _clock.Advanced);
+        Assert.InRange(Assert.Single(_clock.Advanced), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.2)); // the Retry-After, plus at most 10 % jitter
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class RunCommandOperationTests : IDisposable
 
         Assert.Equal("after reset", result.Logs);
         Assert.Equal(2, raw.Requests);
-        Assert.Equal([TimeSpan.FromSeconds(1)], _clock.Advanced);
+        Assert.InRange(Assert.Single(_clock.Advanced), TimeSpan.Zero, TimeSpan.FromSeconds(1.4)); // Polly's first jittered backoff around the 1 s median
     }
 
     // WireMock's EMPTY_RESPONSE sends a 200 with no body; MALFORMED_RESPONSE_CHUNK a body of random bytes.
@@ -211,7 +211,7 @@ public sealed class RunCommandOperationTests : IDisposable
 
         Assert.True(result.IsSuccess);
         Assert.Equal(2, Aks.Polls.Count);
-        Assert.Equal([TimeSpan.FromSeconds(1)], _clock.Advanced);
+        Assert.InRange(Assert.Single(_clock.Advanced), TimeSpan.Zero, TimeSpan.FromSeconds(1.4)); // Polly's first jittered backoff around the 1 s median
     }
 
     [Fact]
@@ -238,7 +238,8 @@ public sealed class RunCommandOperationTests : IDisposable
 
         Assert.Equal(503, error.Status);
         Assert.Equal(4, Aks.Polls.Count);
-        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], _clock.Advanced);
+        Assert.Equal(3, _clock.Advanced.Count); // a backoff before each of the 3 retries
+        Assert.True(_clock.Advanced[2] > _clock.Advanced[0], $"backoff grows despite jitter: {string.Join(", ", _clock.Advanced)}");
     }
 
     [Fact]
@@ -304,24 +305,21 @@ public sealed class RunCommandOperationTests : IDisposable
     }
 
     [Fact]
-    public async Task WaitForCompletionAsync_MaxWaitElapsed_ThrowsWithCommandId()
+    public async Task WaitForCompletionAsync_MaxWaitElapsed_ThrowsWithCommandIdAfterThePollsBeforeIt()
     {
         Aks.AddCommand(Cluster, FakeAksFixture.CommandId).RunningFor(int.MaxValue);
         var operation = _arm.CreateClient().GetRunCommandOperation(Cluster, FakeAksFixture.CommandId);
 
-        var wait = operation.WaitForCompletionAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(TimeSpan.FromSeconds(10), await _clock.NextTimerAsync()); // the max-wait timer
-        while (_clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            _clock.Advance(await _clock.NextTimerAsync()); // each 1 s poll delay in turn
-        }
-
+        var wait = operation.WaitForCompletionAsync(new RunCommandWaitOptions { MaxWait = TimeSpan.FromSeconds(10) });
+        await _clock.DriveAsync(wait);
         var error = await Assert.ThrowsAsync<RunCommandWaitCanceledException>(() => wait);
 
         Assert.True(error.MaxWaitElapsed);
         Assert.Equal(FakeAksFixture.CommandId, error.CommandId);
         Assert.Contains("maximum wait elapsed", error.Message, StringComparison.Ordinal);
-        Assert.InRange(Aks.Polls.Count, 10, 11);
+        Assert.Equal(TimeSpan.FromSeconds(10), _clock.Elapsed);
+        Assert.All(_clock.Advanced, step => Assert.Equal(TimeSpan.FromSeconds(1), step)); // the 1 s polls, never one jump to the deadline
+        Assert.Equal(10, Aks.Polls.Count); // at 0, 1, ..., 9 s; at 10 s the wait ends before the poll that falls due
     }
 
     [Fact]

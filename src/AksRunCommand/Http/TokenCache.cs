@@ -1,0 +1,127 @@
+using System.Text;
+using AksRunCommand.Diagnostics;
+using Azure.Core;
+using Microsoft.Extensions.Logging;
+
+namespace AksRunCommand.Http;
+
+/// <summary>
+/// Tokens per scope, shared by every operation of a client, as Azure.Core's bearer policy keeps them: a cached
+/// token is used until its refresh time (<see cref="AccessToken.RefreshOn"/>, else 5 minutes before it
+/// expires); then one caller starts a refresh in the background while everyone keeps the still-valid token; a
+/// failed background refresh keeps the old token and tries again 30 s later; an expired token is fetched in
+/// the foreground, once, for all concurrent callers. Developer credentials (the Azure CLI one runs a process per
+/// call) cache nothing themselves, so without this every poll would cost a token call.
+/// </summary>
+internal sealed class TokenCache
+{
+    private static readonly TimeSpan RefreshOffset = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan RefreshRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly TokenCredential _credential;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public TokenCache(TokenCredential credential, TimeProvider timeProvider, ILogger logger)
+    {
+        _credential = credential;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>A token for <paramref name="scope"/>; with <paramref name="claims"/> (a claims challenge, base64) always a fresh one that carries them.</summary>
+    public async ValueTask<string> GetTokenAsync(string scope, string? claims, CancellationToken cancellationToken)
+    {
+        Task<AccessToken> fetch;
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(scope, out var entry))
+            {
+                _entries[scope] = entry = new Entry();
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            if (claims is not null)
+            {
+                fetch = entry.Fetch = FetchAsync(scope, entry, DecodeClaims(claims), background: false);
+            }
+            else if (entry.Token is { } token && now < token.ExpiresOn)
+            {
+                if (now >= entry.RefreshOn && entry.Fetch is null)
+                {
+                    entry.Fetch = FetchAsync(scope, entry, claims: null, background: true);
+                }
+
+                return token.Token; // still valid: a background refresh, if any, replaces it when it is done
+            }
+            else
+            {
+                fetch = entry.Fetch ??= FetchAsync(scope, entry, claims: null, background: false);
+            }
+        }
+
+        var fetched = await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return fetched.Token;
+    }
+
+    private async Task<AccessToken> FetchAsync(string scope, Entry entry, string? claims, bool background)
+    {
+        await Task.Yield(); // outside the lock, shared by everyone who waits for it
+        try
+        {
+            var token = await _credential.GetTokenAsync(new TokenRequestContext([scope], claims: claims, isCaeEnabled: true), CancellationToken.None).ConfigureAwait(false);
+            lock (_gate)
+            {
+                entry.Token = token;
+                entry.RefreshOn = token.RefreshOn ?? (token.ExpiresOn - RefreshOffset);
+                entry.Fetch = null;
+            }
+
+            return token;
+        }
+        catch (Exception e) when (background)
+        {
+            lock (_gate)
+            {
+                entry.RefreshOn = _timeProvider.GetUtcNow() + RefreshRetryDelay; // keep the valid token; try again later
+                entry.Fetch = null;
+            }
+
+            RunCommandLog.TokenRefreshFailed(_logger, scope, e.GetType().Name);
+            return entry.Token ?? throw new InvalidOperationException("No token to keep.", e);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                entry.Fetch = null;
+            }
+
+            throw;
+        }
+    }
+
+    // A claims challenge carries the claims base64-encoded (RFC 6750 as ARM uses it); credentials want the JSON.
+    private static string DecodeClaims(string claims)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(claims));
+        }
+        catch (FormatException)
+        {
+            return claims;
+        }
+    }
+
+    private sealed class Entry
+    {
+        public AccessToken? Token { get; set; }
+
+        public DateTimeOffset RefreshOn { get; set; }
+
+        public Task<AccessToken>? Fetch { get; set; }
+    }
+}
