@@ -69,7 +69,7 @@ public sealed partial class FakeAks
 
         IResponseMessage Record(IResponseMessage response, string? commandId)
         {
-            var run = new RecordedRun(cluster, command, files, clusterTokenPresent, apiVersion, FakeAksRequests.HasAuthorization(request), FakeAksRequests.RedactedHeaders(request), FakeAksRequests.StatusOf(response), commandId, FakeAksRequests.RawPath(request));
+            var run = new RecordedRun(cluster, command, files, clusterTokenPresent, apiVersion, FakeAksRequests.HasAuthorization(request), FakeAksRequests.RedactedHeaders(request), FakeAksRequests.StatusOf(response), commandId, FakeAksRequests.RawPath(request), request.BodyAsBytes?.LongLength ?? System.Text.Encoding.UTF8.GetByteCount(request.Body ?? string.Empty));
             lock (_gate)
             {
                 _runs.Add(run);

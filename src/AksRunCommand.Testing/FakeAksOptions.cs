@@ -3,11 +3,22 @@ namespace AksRunCommand.Testing;
 /// <summary>Options of a <see cref="FakeAks"/>.</summary>
 public sealed class FakeAksOptions
 {
+    private TimeProvider _timeProvider = TimeProvider.System;
+    private Func<ClusterId, bool> _clusterExists = _ => true;
+
     /// <summary>The clock that <c>sleep N</c> and <see cref="CommandScript.RunningFor(TimeSpan)"/> run on; default the system clock.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        set => _timeProvider = value ?? throw new ArgumentNullException(nameof(TimeProvider));
+    }
 
     /// <summary>Which clusters exist; others get 404 <c>ResourceNotFound</c>. Default: every cluster.</summary>
-    public Func<ClusterId, bool> ClusterExists { get; set; } = _ => true;
+    public Func<ClusterId, bool> ClusterExists
+    {
+        get => _clusterExists;
+        set => _clusterExists = value ?? throw new ArgumentNullException(nameof(ClusterExists));
+    }
 
     /// <summary>When true, a run request without a cluster token gets <c>MissingAADClusterToken</c>, like a cluster with Entra ID integration.</summary>
     public bool RequireClusterToken { get; set; }

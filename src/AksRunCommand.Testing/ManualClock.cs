@@ -21,8 +21,14 @@ public sealed class ManualClock : TimeProvider
     private readonly Lock _gate = new();
     private readonly List<TrackedTimer> _pending = [];
 
+    // Held while a timer is made or changed and while time moves: a timer is tracked, announced and registered
+    // with the fake clock as one step, so time never moves past a timer that is announced but not yet registered.
+    // A monitor, so a timer made by a callback that an advance fires (on the same thread) may enter again.
+    private readonly object _timeGate = new();
+
     // One outstanding read at a time: a read abandoned by an earlier drive must not swallow the next timer.
     private Task<TimeSpan>? _pendingRead;
+    private int _stuck;
 
     /// <summary>Each step the clock was advanced by, in order.</summary>
     public List<TimeSpan> Advanced { get; } = [];
@@ -43,26 +49,32 @@ public sealed class ManualClock : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        var timer = new TrackedTimer(this);
-        timer.Schedule(dueTime, period);
-        timer.Inner = _fake.CreateTimer(
-            s =>
-            {
-                timer.Fired();
-                callback(s);
-            },
-            state,
-            dueTime,
-            period);
-        return timer;
+        lock (_timeGate)
+        {
+            var timer = new TrackedTimer(this);
+            timer.Schedule(dueTime, period);
+            timer.Inner = _fake.CreateTimer(
+                s =>
+                {
+                    timer.Fired();
+                    callback(s);
+                },
+                state,
+                dueTime,
+                period);
+            return timer;
+        }
     }
 
     /// <summary>Moves time forward, firing the timers that fall due.</summary>
     public void Advance(TimeSpan by)
     {
-        Advanced.Add(by);
-        Elapsed += by;
-        _fake.Advance(by);
+        lock (_timeGate)
+        {
+            Advanced.Add(by);
+            Elapsed += by;
+            _fake.Advance(by);
+        }
     }
 
     /// <summary>Advances the clock through each delay the client asks for until <paramref name="task"/> ends.</summary>
@@ -104,26 +116,57 @@ public sealed class ManualClock : TimeProvider
             }
 
             await Task.Yield(); // let work that started alongside announce its own timers first
+            switch (AdvanceToEarliest(stopAfter))
+            {
+                case Step.Nothing:
+                    advancedWithoutAnnouncement = false;
+                    break;
+                case Step.Stop:
+                    return;
+                default:
+                    advancedWithoutAnnouncement = true;
+                    break;
+            }
+        }
+    }
+
+    private enum Step
+    {
+        Nothing,
+        Advanced,
+        Stop,
+    }
+
+    // Under the time gate: no timer can be made between finding the earliest deadline and moving to it.
+    private Step AdvanceToEarliest(TimeSpan? stopAfter)
+    {
+        lock (_timeGate)
+        {
             if (EarliestDue() is not { } due)
             {
-                advancedWithoutAnnouncement = false;
-                continue;
+                return Step.Nothing;
             }
 
             if (due <= TimeSpan.Zero)
             {
                 _fake.Advance(TimeSpan.Zero); // fire what is due now; time does not move
-                advancedWithoutAnnouncement = true;
-                continue;
+                if (EarliestDue() is { } still && still <= TimeSpan.Zero && ++_stuck > 1000)
+                {
+                    throw new InvalidOperationException("ManualClock: a timer is due but does not fire.");
+                }
+
+                return Step.Advanced;
             }
+
+            _stuck = 0;
 
             if (stopAfter is { } limit && Elapsed + due > limit)
             {
-                break;
+                return Step.Stop;
             }
 
             Advance(due);
-            advancedWithoutAnnouncement = true;
+            return Step.Advanced;
         }
     }
 
@@ -193,10 +236,14 @@ public sealed class ManualClock : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            Schedule(dueTime, period);
-            return Inner?.Change(dueTime, period) ?? false;
+            lock (clock._timeGate)
+            {
+                Schedule(dueTime, period);
+                return Inner?.Change(dueTime, period) ?? false;
+            }
         }
 
+        // Not under the time gate: a timer is disposed by whoever cancels a delay, perhaps holding locks of its own.
         public void Dispose()
         {
             clock.Track(this, null, null);

@@ -11,6 +11,7 @@ namespace AksRunCommand.Testing;
 /// <param name="Status">The status the fake answered (0 for a broken connection).</param>
 /// <param name="CommandId">The id the fake assigned, when it accepted the command.</param>
 /// <param name="Path">The request path as it arrived on the wire (percent-escaped, casing kept).</param>
+/// <param name="BodyBytes">The size of the request body in bytes, as it arrived.</param>
 public sealed record RecordedRun(
     ClusterId Cluster,
     string Command,
@@ -21,4 +22,5 @@ public sealed record RecordedRun(
     IReadOnlyDictionary<string, string> Headers,
     int Status,
     string? CommandId,
-    string Path);
+    string Path,
+    long BodyBytes);

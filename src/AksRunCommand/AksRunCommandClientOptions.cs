@@ -15,6 +15,8 @@ public sealed class AksRunCommandClientOptions
     private Uri _endpoint = ArmEndpoints.AzurePublicCloud;
     private string _apiVersion = DefaultApiVersion;
     private int _maxRequestBytes = DefaultMaxRequestBytes;
+    private PollingStrategy _polling = PollingStrategy.Default;
+    private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>
     /// The ARM endpoint, default <see cref="ArmEndpoints.AzurePublicCloud"/>. https, or http on a loopback
@@ -36,7 +38,11 @@ public sealed class AksRunCommandClientOptions
     }
 
     /// <summary>The schedule of polls while a command runs; default <see cref="PollingStrategy.Default"/>.</summary>
-    public PollingStrategy Polling { get; set; } = PollingStrategy.Default;
+    public PollingStrategy Polling
+    {
+        get => _polling;
+        set => _polling = value ?? throw new ArgumentNullException(nameof(Polling), "Polling must be a PollingStrategy (PollingStrategy.Default, Fixed, Sequence or your own).");
+    }
 
     /// <summary>How faults of ARM requests are retried (every transient fault of a poll; only a 429 of the run request).</summary>
     public ArmRetryOptions Retry { get; } = new();
@@ -68,7 +74,11 @@ public sealed class AksRunCommandClientOptions
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>The clock every wait goes through; default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        set => _timeProvider = value ?? throw new ArgumentNullException(nameof(TimeProvider), "TimeProvider must not be null (TimeProvider.System is the default).");
+    }
 
     /// <summary>The source of retry jitter, a number in [0, 1); tests seed it so waits repeat exactly.</summary>
     internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;

@@ -14,16 +14,18 @@ public sealed class CliDriver : IDisposable
     public const string Subscription = "11111111-2222-3333-4444-555555555555";
     public const string Token = "cli-token-SENTINEL-4d2c";
 
-    public CliDriver(bool requireToken = true)
+    public CliDriver(bool requireToken = true, bool startFake = true)
     {
-        Fake = FakeAks.Start(new FakeAksOptions { TimeProvider = Clock, ExpectedBearerToken = requireToken ? Token : null });
+        _fake = startFake ? FakeAks.Start(new FakeAksOptions { TimeProvider = Clock, ExpectedBearerToken = requireToken ? Token : null }) : null;
         Environment["AKS_RUN_ACCESS_TOKEN"] = Token;
         WorkingDirectory = Directory.CreateTempSubdirectory("aks-run-cli-").FullName;
     }
 
     public ManualClock Clock { get; } = new();
 
-    public FakeAks Fake { get; }
+    private readonly FakeAks? _fake;
+
+    public FakeAks Fake => _fake ?? throw new InvalidOperationException("This driver was made without a fake.");
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
@@ -53,7 +55,7 @@ public sealed class CliDriver : IDisposable
 
     public void Dispose()
     {
-        Fake.Dispose();
+        _fake?.Dispose();
         Directory.Delete(WorkingDirectory, recursive: true);
     }
 }

@@ -1,4 +1,5 @@
 using AksRunCommand.Testing;
+using AksRunCommand.Tests.Shared;
 using WaitUntil = Azure.WaitUntil;
 
 namespace AksRunCommand.ContractTests;
@@ -33,16 +34,18 @@ public sealed class PollFaultContractTests : FakeAksTestBase
     }
 
     [Fact]
-    public async Task PollSlowerThanTheHttpTimeout_IsRetried()
+    public async Task PollAnswerLaterThanTheHttpTimeout_IsRetried()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
-        Client = Fake.CreateClient(o => { o.TimeProvider = Clock; o.HttpClient = http; });
-        Fake.When("ls").RunningFor(0).ExitsWith(0, "ok\n").OnPoll(FakeFault.SlowResponse(TimeSpan.FromSeconds(2)));
+        Fake.When("ls").RunningFor(0).ExitsWith(0, "ok\n");
+        var operation = await Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls"));
+        using var transport = new AnswerArrivesTooLate(times: 1, new SocketsHttpHandler());
+        var resumed = Fake.CreateClient(o => { o.TimeProvider = Clock; o.Transport = transport; }).GetRunCommandOperation(Cluster, operation.Id);
 
-        var operation = await Clock.RunAsync(Client.RunCommandAsync(WaitUntil.Completed, Cluster, new RunCommandContent("ls")));
+        var result = await Clock.RunAsync(resumed.WaitForCompletionAsync());
 
-        Assert.Equal("ok\n", operation.Value.Logs);
+        Assert.Equal("ok\n", result.Logs);
         Assert.Equal(2, Fake.Polls.Count);
+        Assert.Single(Fake.Runs);
     }
 
     [Fact]
@@ -54,6 +57,8 @@ public sealed class PollFaultContractTests : FakeAksTestBase
         var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Clock.RunAsync(operation.WaitForCompletionAsync()));
 
         Assert.Equal(503, error.Status);
+        Assert.Equal(operation.Id, error.CommandId);
+        Assert.Contains($"resume the wait with GetRunCommandOperation(cluster, \"{operation.Id}\")", error.Message, StringComparison.Ordinal);
         Assert.Equal(6, Fake.Polls.Count); // the poll and its 5 retries
         Assert.Single(Fake.Runs);
     }

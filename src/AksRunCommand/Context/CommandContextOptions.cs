@@ -12,9 +12,16 @@ public sealed class CommandContextOptions
     public const int DefaultMaxEncodedLength = (4 * 1024 * 1024) - (64 * 1024);
 
     private int _maxEncodedLength = DefaultMaxEncodedLength;
+    private CompressionLevel _compressionLevel = CompressionLevel.Optimal;
 
     /// <summary>Deflate level; default <see cref="CompressionLevel.Optimal"/>.</summary>
-    public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Optimal;
+    public CompressionLevel CompressionLevel
+    {
+        get => _compressionLevel;
+        set => _compressionLevel = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(CompressionLevel), value, "CompressionLevel must be Optimal, Fastest, NoCompression or SmallestSize.");
+    }
 
     /// <summary>The largest context in base64 characters, checked while building; default <see cref="DefaultMaxEncodedLength"/>.</summary>
     public int MaxEncodedLength

@@ -42,7 +42,7 @@ internal sealed class CommandStarter
         }
 
         var attempts = 0;
-        var inFlight = false;
+        var canceledInFlight = false;
         while (true)
         {
             ArmResponse response;
@@ -55,10 +55,14 @@ internal sealed class CommandStarter
                         var handler = new ArmResponseHandler();
                         var request = Serialize(clusterBuilder, body); // throws before anything is sent when too large
                         KiotaRequestOptions.AddTo(request, handler, new RunRequestGuard());
-                        inFlight = true;
                         try
                         {
                             await _adapter.SendNoContentAsync(request, cancellationToken: ct).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                        {
+                            canceledInFlight = true;
+                            throw;
                         }
                         catch (RunRequestResendRefusedException refused) when (refused.Answers.Count > 0 && refused.Answers.All(s => s == 429))
                         {
@@ -66,7 +70,6 @@ internal sealed class CommandStarter
                         }
                         finally
                         {
-                            inFlight = false;
                             request.Content?.Dispose(); // the serialization writer's pooled stream
                         }
 
@@ -76,7 +79,7 @@ internal sealed class CommandStarter
             }
             catch (OperationCanceledException canceled) when (cancellationToken.IsCancellationRequested)
             {
-                throw new RunCommandStartCanceledException(cluster, commandMayHaveStarted: inFlight, canceled, cancellationToken);
+                throw new RunCommandStartCanceledException(cluster, commandMayHaveStarted: canceledInFlight, canceled, cancellationToken);
             }
             catch (RunRequestResendRefusedException refused)
             {

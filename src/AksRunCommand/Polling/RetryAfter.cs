@@ -86,9 +86,9 @@ internal static class RetryAfter
             {
                 yield return part + ", " + parts[++i].Trim(); // "Sun, 06 Nov 1994 ..." or "Sunday, 06-Nov-94 ..."
             }
-            else if (part.Length > 0)
+            else
             {
-                yield return part;
+                yield return part; // an empty one too: it is logged as ignored
             }
         }
     }

@@ -77,4 +77,29 @@ public sealed class ClusterIdTests
         Assert.Equal(ClusterId.ResourceGroupNamePattern, rgPattern);
         Assert.Equal(ClusterId.ClusterNamePattern, clusterPattern);
     }
+
+    [Theory]
+    [InlineData("rg", "c\n", "clusterName")]
+    [InlineData("rg", "c\r\n", "clusterName")]
+    [InlineData("rg\n", "c", "resourceGroupName")]
+    public void Constructor_TrailingNewline_IsRefused(string resourceGroup, string cluster, string part)
+    {
+        // '$' in .NET also matches before a final '\n': the spec's patterns are applied anchored with '\z'.
+        var error = Assert.Throws<ArgumentException>(() => new ClusterId(Subscription, resourceGroup, cluster));
+
+        Assert.Equal(part, error.ParamName);
+    }
+
+    [Fact]
+    public void AnchoredPatterns_AreTheSpecPatternsWithDollarAsEndOfString()
+    {
+        Assert.Equal(ClusterId.ResourceGroupNameAnchoredPattern, ClusterId.ResourceGroupNamePattern.Replace("$", "\\z", StringComparison.Ordinal));
+        Assert.Equal(ClusterId.ClusterNameAnchoredPattern, ClusterId.ClusterNamePattern.Replace("$", "\\z", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_ResourceIdWithTrailingNewline_IsRefused()
+    {
+        Assert.False(ClusterId.TryParse("/subscriptions/" + Subscription + "/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/aks1\n", out _));
+    }
 }

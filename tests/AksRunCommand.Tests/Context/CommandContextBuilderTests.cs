@@ -277,6 +277,31 @@ public sealed class CommandContextBuilderTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("a", "a/b.txt")]
+    [InlineData("a/b.txt", "a")]
+    [InlineData("x/y", "x/y/z/w")]
+    public void Add_NameThatIsBothFileAndFolder_ThrowsInsteadOfAnUnextractableZip(string first, string second)
+    {
+        var sut = new CommandContextBuilder().AddText(first, "1");
+
+        var error = Assert.Throws<ArgumentException>(() => sut.AddText(second, "2"));
+
+        Assert.Contains("both a file and a folder", error.Message, StringComparison.Ordinal);
+        Assert.Equal([first], sut.Names);
+    }
+
+    [Fact]
+    public void FromCliPaths_FileAndFolderOfTheSameName_Throws()
+    {
+        _temp.Write("x/a", "a file named a");
+        _temp.Write("y/a/b.txt", "a file in a folder named a");
+
+        var error = Assert.Throws<ArgumentException>(() => CommandContextBuilder.FromCliPaths(["x/a", "y/a"], _temp.Path));
+
+        Assert.Contains("both a file and a folder", error.Message, StringComparison.Ordinal);
+    }
+
     private static string RandomName(Random random)
     {
         const string alphabet = "abcXYZ019-_.é";

@@ -1,4 +1,5 @@
 using AksRunCommand.Tests.Infrastructure;
+using AksRunCommand.Tests.Shared;
 using AksRunCommand.Testing;
 using WaitUntil = Azure.WaitUntil;
 

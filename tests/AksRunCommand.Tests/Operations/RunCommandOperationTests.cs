@@ -1,5 +1,6 @@
 using System.Globalization;
 using AksRunCommand.Tests.Infrastructure;
+using AksRunCommand.Tests.Shared;
 using AksRunCommand.Testing;
 using WaitUntil = Azure.WaitUntil;
 

@@ -1,0 +1,76 @@
+namespace AksRunCommand.Testing.Tests;
+
+// The clock advances to the earliest deadline pending, not to timers in the order they were made.
+public sealed class ManualClockTests
+{
+    private readonly ManualClock _sut = new();
+
+    [Fact]
+    public async Task DriveAsync_TimersMadeLongestFirst_AdvancesToTheEarliestDeadlineFirst()
+    {
+        var fired = new List<string>();
+        var slow = Delay(TimeSpan.FromSeconds(10), "slow", fired);
+        var fast = Delay(TimeSpan.FromSeconds(1), "fast", fired);
+
+        await _sut.DriveAsync(Task.WhenAll(slow, fast));
+
+        Assert.Equal(["fast", "slow"], fired);
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(9)], _sut.Advanced);
+    }
+
+    [Fact]
+    public async Task DriveAsync_ACancelledTimer_IsNotAdvancedTo()
+    {
+        using var cancel = new CancellationTokenSource();
+        var abandoned = Task.Delay(TimeSpan.FromMinutes(5), _sut, cancel.Token);
+        await cancel.CancelAsync();
+        var wanted = Task.Delay(TimeSpan.FromSeconds(2), _sut);
+
+        await _sut.DriveAsync(wanted);
+
+        Assert.True(abandoned.IsCanceled);
+        Assert.Equal([TimeSpan.FromSeconds(2)], _sut.Advanced);
+    }
+
+    [Fact]
+    public async Task DriveAsync_StopAfter_StopsBeforeAStepWouldPassIt()
+    {
+        var slow = Task.Delay(TimeSpan.FromSeconds(30), _sut);
+
+        await _sut.DriveAsync(slow, stopAfter: TimeSpan.FromSeconds(10));
+
+        Assert.False(slow.IsCompleted);
+        Assert.Empty(_sut.Advanced);
+    }
+
+    [Fact]
+    public async Task DriveAsync_ATimerMadeByAnotherThreadWhileTimeMoves_IsNeverSkipped()
+    {
+        // A chain of delays, each made on a pool thread just as the previous one fires: every one must fire, in order.
+        var steps = 0;
+        async Task ChainAsync()
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await Task.Run(() => Task.Delay(TimeSpan.FromSeconds(1), _sut));
+                steps++;
+            }
+        }
+
+        var chain = ChainAsync();
+        await _sut.DriveAsync(chain);
+        await chain;
+
+        Assert.Equal(200, steps);
+        Assert.Equal(TimeSpan.FromSeconds(200), _sut.Elapsed);
+    }
+
+    private async Task Delay(TimeSpan delay, string name, List<string> fired)
+    {
+        await Task.Delay(delay, _sut);
+        lock (fired)
+        {
+            fired.Add(name);
+        }
+    }
+}
