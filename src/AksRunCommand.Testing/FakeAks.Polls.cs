@@ -9,9 +9,15 @@ public sealed partial class FakeAks
     {
         delay = TimeSpan.Zero;
         var route = FakeAksRoute.TryParse(request.Path)!;
-        var (cluster, apiVersion, rejected) = ReadTarget(request, route);
+        var target = ReadTarget(request, route);
+        var (cluster, apiVersion, rejected) = (target.Cluster, target.ApiVersion, target.Rejected);
         if (rejected is not null)
         {
+            if (FakeAksRequests.StatusOf(rejected) == 429)
+            {
+                RecordPoll(new RecordedPoll(cluster, route.CommandId!, apiVersion, FakeAksRequests.HasAuthorization(request), 429, null, FakeAksRequests.RawPath(request)));
+            }
+
             return rejected;
         }
 
@@ -53,12 +59,15 @@ public sealed partial class FakeAks
             }
         }
 
-        var poll = new RecordedPoll(cluster, id, apiVersion, FakeAksRequests.HasAuthorization(request), FakeAksRequests.StatusOf(response), state, FakeAksRequests.RawPath(request));
+        RecordPoll(new RecordedPoll(cluster, id, apiVersion, FakeAksRequests.HasAuthorization(request), FakeAksRequests.StatusOf(response), state, FakeAksRequests.RawPath(request)));
+        return target.Stamp(response);
+    }
+
+    private void RecordPoll(RecordedPoll poll)
+    {
         lock (_gate)
         {
             _polls.Add(poll);
         }
-
-        return response;
     }
 }

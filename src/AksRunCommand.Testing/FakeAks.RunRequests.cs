@@ -10,7 +10,8 @@ public sealed partial class FakeAks
     {
         delay = TimeSpan.Zero;
         var route = FakeAksRoute.TryParse(request.Path)!;
-        var (cluster, apiVersion, rejected) = ReadTarget(request, route);
+        var target = ReadTarget(request, route);
+        var (cluster, apiVersion, rejected) = (target.Cluster, target.ApiVersion, target.Rejected);
         var command = string.Empty;
         string? context = null;
         var clusterTokenPresent = false;
@@ -40,7 +41,17 @@ public sealed partial class FakeAks
             return Record(rejected, null);
         }
 
-        var script = ScriptFor(command, files);
+        if (target.Behaviour?.Forbidden == true)
+        {
+            return Record(FakeAnswers.Error(403, "AuthorizationFailed", $"The client does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/runcommand/action' over scope '{cluster.ResourceId}'."), null);
+        }
+
+        if (target.Behaviour?.StartRefusal is { } refusal)
+        {
+            return Record(FakeAnswers.Fault(refusal, null, _options.TimeProvider), null);
+        }
+
+        var script = target.Behaviour?.ScriptFor(command) ?? ScriptFor(command, files);
         var fault = script.TakeStartFault();
         if (fault is not null && !fault.Accepts)
         {
@@ -48,7 +59,7 @@ public sealed partial class FakeAks
             return Record(FakeAnswers.Fault(fault, null, _options.TimeProvider), null);
         }
 
-        if (_options.RequireClusterToken && !clusterTokenPresent)
+        if ((target.Behaviour?.RequiresToken ?? _options.RequireClusterToken) && !clusterTokenPresent)
         {
             return Record(FakeAnswers.Error(400, "MissingAADClusterToken", "Cluster is AAD enabled, please provide a valid cluster token in the request."), null);
         }
@@ -75,7 +86,7 @@ public sealed partial class FakeAks
                 _runs.Add(run);
             }
 
-            return response;
+            return target.Stamp(response);
         }
     }
 

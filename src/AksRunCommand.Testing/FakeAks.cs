@@ -24,10 +24,13 @@ public sealed partial class FakeAks : IDisposable
     private readonly Dictionary<string, FakeCommand> _commands = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<RecordedRun> _runs = [];
     private readonly List<RecordedPoll> _polls = [];
+    private readonly Dictionary<ClusterId, FakeCluster> _clusters = [];
+    private readonly FakeArmBuckets? _buckets;
 
     private FakeAks(FakeAksOptions options)
     {
         _options = options;
+        _buckets = options.Throttling is { } throttling ? new FakeArmBuckets(throttling, options.TimeProvider) : null;
         _server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{options.Port}"] });
         _server.Given(Request.Create().WithPath(FakeAksRoute.IsRunPath).UsingPost())
             .RespondWith(Response.Create().WithCallback(request => Delayed(OnRun(request, out var delay), delay)));
@@ -105,11 +108,34 @@ public sealed partial class FakeAks : IDisposable
         return script;
     }
 
-    /// <summary>A client pointed at this fake, with a fake credential (its tokens are <c>fake-arm-token</c> and <c>fake-cluster-token</c>).</summary>
+    /// <summary>How <paramref name="cluster"/> behaves: made on first use, the same object after that.</summary>
+    public FakeCluster Cluster(ClusterId cluster)
+    {
+        lock (_gate)
+        {
+            if (!_clusters.TryGetValue(cluster, out var behaviour))
+            {
+                _clusters[cluster] = behaviour = new FakeCluster(cluster);
+            }
+
+            return behaviour;
+        }
+    }
+
+    /// <summary>
+    /// A client pointed at this fake, with a fake credential (its tokens are <c>fake-arm-token</c> and
+    /// <c>fake-cluster-token</c>). When client and fake share a <see cref="ManualClock"/>, the client's transport
+    /// holds the clock while a request is on the network (<see cref="ManualClock.HoldDuringRequests"/>).
+    /// </summary>
     public AksRunCommandClient CreateClient(Action<AksRunCommandClientOptions>? configure = null)
     {
         var options = new AksRunCommandClientOptions { Endpoint = Endpoint };
         configure?.Invoke(options);
+        if (options.HttpClient is null && options.Transport is null && options.TimeProvider is ManualClock clock && ReferenceEquals(clock, _options.TimeProvider))
+        {
+            options.Transport = clock.HoldDuringRequests(); // time moves only between answers, as it would for real
+        }
+
         return new AksRunCommandClient(new FakeTokenCredential(), options);
     }
 
@@ -131,7 +157,7 @@ public sealed partial class FakeAks : IDisposable
         return response;
     }
 
-    private (ClusterId Cluster, string? ApiVersion, IResponseMessage? Rejected) ReadTarget(IRequestMessage request, FakeAksRoute route)
+    private FakeAksTarget ReadTarget(IRequestMessage request, FakeAksRoute route)
     {
         var apiVersion = FakeAksRequests.ApiVersion(request);
         ClusterId cluster;
@@ -141,24 +167,48 @@ public sealed partial class FakeAks : IDisposable
         }
         catch (ArgumentException e)
         {
-            return (default, apiVersion, FakeAnswers.Error(400, "InvalidParameter", e.Message));
+            return new FakeAksTarget(default, apiVersion, null, FakeAnswers.Error(400, "InvalidParameter", e.Message), null);
         }
 
         if (_options.ExpectedBearerToken is { } expected && !FakeAksRequests.HasBearer(request, expected))
         {
-            return (cluster, apiVersion, FakeAnswers.Error(401, "InvalidAuthenticationToken", "The access token is invalid."));
+            return new FakeAksTarget(cluster, apiVersion, null, FakeAnswers.Error(401, "InvalidAuthenticationToken", "The access token is invalid."), null);
+        }
+
+        // ARM throttles before the request reaches the resource provider, per subscription and principal.
+        (string Name, string Value)? remaining = null;
+        if (_buckets is not null)
+        {
+            var write = route.IsRun;
+            var header = write ? "x-ms-ratelimit-remaining-subscription-writes" : "x-ms-ratelimit-remaining-subscription-reads";
+            var (allowed, left, retryAfter) = _buckets.Take(cluster.SubscriptionId, FakeAksRequests.Authorization(request), write);
+            if (!allowed)
+            {
+                var throttled = FakeAnswers.Error(429, "TooManyRequests", $"The request for subscription '{cluster.SubscriptionId}' could not be processed due to an excessive volume of traffic. Please try again later.");
+                throttled.AddHeader("Retry-After", retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                throttled.AddHeader(header, "0");
+                return new FakeAksTarget(cluster, apiVersion, null, throttled, null);
+            }
+
+            remaining = (header, left.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (string.IsNullOrEmpty(apiVersion))
         {
-            return (cluster, apiVersion, FakeAnswers.Error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
+            return new FakeAksTarget(cluster, apiVersion, null, FakeAnswers.Error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."), remaining);
         }
 
-        if (!_options.ClusterExists(cluster))
+        FakeCluster? behaviour;
+        lock (_gate)
         {
-            return (cluster, apiVersion, FakeAnswers.Error(404, "ResourceNotFound", $"The Resource 'Microsoft.ContainerService/managedClusters/{cluster.ClusterName}' under resource group '{cluster.ResourceGroupName}' was not found."));
+            _clusters.TryGetValue(cluster, out behaviour);
         }
 
-        return (cluster, apiVersion, null);
+        if (!(behaviour?.Exists ?? _options.ClusterExists(cluster)))
+        {
+            return new FakeAksTarget(cluster, apiVersion, behaviour, FakeAnswers.Error(404, "ResourceNotFound", $"The Resource 'Microsoft.ContainerService/managedClusters/{cluster.ClusterName}' under resource group '{cluster.ResourceGroupName}' was not found."), remaining);
+        }
+
+        return new FakeAksTarget(cluster, apiVersion, behaviour, null, remaining);
     }
 }

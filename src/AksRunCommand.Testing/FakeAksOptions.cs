@@ -29,6 +29,9 @@ public sealed class FakeAksOptions
     /// </summary>
     public string? ExpectedBearerToken { get; set; }
 
+    /// <summary>ARM's request throttling per subscription and principal; null (the default) throttles nothing. <see cref="FakeArmThrottling.TokenBucketScheme"/> is what ARM documents.</summary>
+    public FakeArmThrottling? Throttling { get; set; }
+
     /// <summary>The port on 127.0.0.1; 0 (the default) picks a free one.</summary>
     public int Port { get; set; }
 }

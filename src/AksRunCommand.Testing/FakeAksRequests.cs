@@ -13,6 +13,9 @@ internal static class FakeAksRequests
     public static string RawPath(IRequestMessage request) =>
         Uri.TryCreate(request.Url, UriKind.Absolute, out var url) ? url.AbsolutePath : request.Path;
 
+    public static string? Authorization(IRequestMessage request) =>
+        request.Headers is { } headers && headers.TryGetValue("Authorization", out var values) ? values.FirstOrDefault() : null;
+
     public static bool HasAuthorization(IRequestMessage request) =>
         request.Headers is { } headers && headers.TryGetValue("Authorization", out var values) && values.Any(v => !string.IsNullOrEmpty(v));
 

@@ -28,6 +28,8 @@ public sealed class ManualClock : TimeProvider
 
     // One outstanding read at a time: a read abandoned by an earlier drive must not swallow the next timer.
     private Task<TimeSpan>? _pendingRead;
+    private int _requestsInFlight;
+    private TaskCompletionSource _quiet = NewQuiet(completed: true);
     private int _stuck;
 
     /// <summary>Each step the clock was advanced by, in order.</summary>
@@ -65,6 +67,14 @@ public sealed class ManualClock : TimeProvider
             return timer;
         }
     }
+
+    /// <summary>
+    /// A transport (give it to <see cref="AksRunCommandClientOptions.Transport"/>) that holds this clock while a
+    /// request is on the network: <see cref="DriveAsync"/> moves time only when no answer is on its way, so many
+    /// concurrent operations see time as they would in production. <see cref="FakeAks.CreateClient"/> uses it
+    /// when the fake runs on a <see cref="ManualClock"/>.
+    /// </summary>
+    public HttpMessageHandler HoldDuringRequests(HttpMessageHandler? inner = null) => new RequestHold(this, inner ?? new SocketsHttpHandler { AllowAutoRedirect = false });
 
     /// <summary>Moves time forward, firing the timers that fall due.</summary>
     public void Advance(TimeSpan by)
@@ -115,6 +125,7 @@ public sealed class ManualClock : TimeProvider
                 throw new TimeoutException($"ManualClock: the driven task did not finish and started no timer within {Guard.TotalSeconds:0} s of real time.");
             }
 
+            await WhenNoRequestInFlightAsync(task);
             await Task.Yield(); // let work that started alongside announce its own timers first
             switch (AdvanceToEarliest(stopAfter))
             {
@@ -126,6 +137,61 @@ public sealed class ManualClock : TimeProvider
                 default:
                     advancedWithoutAnnouncement = true;
                     break;
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewQuiet(bool completed)
+    {
+        var quiet = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            quiet.SetResult();
+        }
+
+        return quiet;
+    }
+
+    private async Task WhenNoRequestInFlightAsync(Task driven)
+    {
+        while (true)
+        {
+            Task quiet;
+            lock (_gate)
+            {
+                if (_requestsInFlight == 0)
+                {
+                    return;
+                }
+
+                quiet = _quiet.Task;
+            }
+
+            if (await Task.WhenAny(quiet, driven, Task.Delay(Guard)) != quiet)
+            {
+                return;
+            }
+        }
+    }
+
+    private void RequestStarted()
+    {
+        lock (_gate)
+        {
+            if (_requestsInFlight++ == 0)
+            {
+                _quiet = NewQuiet(completed: false);
+            }
+        }
+    }
+
+    private void RequestEnded()
+    {
+        lock (_gate)
+        {
+            if (--_requestsInFlight == 0)
+            {
+                _quiet.TrySetResult();
             }
         }
     }
@@ -254,6 +320,25 @@ public sealed class ManualClock : TimeProvider
         {
             Dispose();
             return ValueTask.CompletedTask;
+        }
+    }
+
+    // Counts a request from its send until its answer is read, so the clock waits for it.
+    private sealed class RequestHold(ManualClock clock, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            clock.RequestStarted();
+            try
+            {
+                var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                return response;
+            }
+            finally
+            {
+                clock.RequestEnded();
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ namespace AksRunCommand;
 /// Runs commands on AKS clusters through the ARM runCommand API and waits for them. Thread-safe; make one
 /// and share it.
 /// </summary>
-public class AksRunCommandClient
+public partial class AksRunCommandClient
 {
     // One connection pool for every client that brings no HttpClient of its own.
     private static readonly Lazy<HttpMessageHandler> SharedTransport = new(() => new SocketsHttpHandler
@@ -36,6 +36,7 @@ public class AksRunCommandClient
     private readonly CommandStarter _starter = null!;
     private readonly ResiliencePipeline<ArmResponse> _pollRetry = null!;
     private readonly PollScheduler _scheduler = null!;
+    private readonly RequestBudgets _budgets = null!;
     private readonly ILogger _logger = NullLogger.Instance;
 
     /// <summary>For mocking.</summary>
@@ -66,9 +67,10 @@ public class AksRunCommandClient
         _logger = parts.Logger;
         parts.Adapter.BaseUrl = _options.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _client = new BaseAksRunCommandClient(parts.Adapter);
-        _starter = new CommandStarter(parts.Adapter, parts.Tokens, _options, _logger);
+        _budgets = new RequestBudgets(_options.RequestBudget, _options.TimeProvider, _logger);
+        _starter = new CommandStarter(parts.Adapter, parts.Tokens, _budgets, _options, _logger);
         _pollRetry = ArmRetryPipelines.ForPolls(_options.Retry, _options.TimeProvider, _options.Randomizer, _logger);
-        _scheduler = new PollScheduler(_options.TimeProvider, _logger);
+        _scheduler = new PollScheduler(_options.TimeProvider, _budgets, _logger);
     }
 
     /// <summary>The ARM endpoint requests go to (and the only host that gets a token).</summary>
@@ -117,7 +119,7 @@ public class AksRunCommandClient
 
     private RunCommandOperation CreateOperation(ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed)
     {
-        var poller = new CommandPoller(ClusterBuilder(cluster), cluster, commandId, _options.ApiVersion, _pollRetry, _options.TimeProvider, _logger);
+        var poller = new CommandPoller(ClusterBuilder(cluster), cluster, commandId, _options.ApiVersion, _pollRetry, _budgets, _options.TimeProvider, _logger);
         return new RunCommandOperation(poller, _scheduler, cluster, commandId, firstPoll, _options, _logger, completed);
     }
 

@@ -44,6 +44,9 @@ public sealed class AksRunCommandClientOptions
         set => _polling = value ?? throw new ArgumentNullException(nameof(Polling), "Polling must be a PollingStrategy (PollingStrategy.Default, Fixed, Sequence or your own).");
     }
 
+    /// <summary>The request rate the client allows itself per subscription (reads and writes), shared by all its operations.</summary>
+    public ArmRequestBudget RequestBudget { get; } = new();
+
     /// <summary>How faults of ARM requests are retried (every transient fault of a poll; only a 429 of the run request).</summary>
     public ArmRetryOptions Retry { get; } = new();
 

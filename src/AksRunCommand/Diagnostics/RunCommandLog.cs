@@ -31,4 +31,7 @@ internal static partial class RunCommandLog
 
     [LoggerMessage(9, LogLevel.Warning, "Refreshing the token for {Scope} failed ({Error}); the cached token is still valid and is kept, and the refresh is tried again in 30 s")]
     public static partial void TokenRefreshFailed(ILogger logger, string scope, string error);
+
+    [LoggerMessage(10, LogLevel.Warning, "ARM throttled {Kind} of subscription {Subscription}; the client sends none for {Pause}, then resumes at half the rate")]
+    public static partial void BudgetPaused(ILogger logger, string kind, Guid subscription, TimeSpan pause);
 }

@@ -20,10 +20,12 @@ internal sealed class CommandPoller
     private readonly ResiliencePipeline<ArmResponse> _retry;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly RequestBudgets _budgets;
 
-    public CommandPoller(WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, TimeProvider timeProvider, ILogger logger)
+    public CommandPoller(WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, RequestBudgets budgets, TimeProvider timeProvider, ILogger logger)
     {
         _logger = logger;
+        _budgets = budgets;
         _commandResult = cluster.CommandResults[commandId];
         _apiVersion = apiVersion;
         _clusterId = clusterId;
@@ -33,9 +35,10 @@ internal sealed class CommandPoller
     }
 
     /// <summary>One poll, its faults retried; <paramref name="backingOff"/> hears when a retry's backoff begins (true) and ends (false).</summary>
-    public async Task<PollOutcome> PollAsync(CancellationToken cancellationToken, Action<bool>? backingOff = null)
+    public async Task<PollOutcome> PollAsync(CancellationToken cancellationToken, Action<bool>? backingOff = null, bool firstRequestPaid = false)
     {
         ArmResponse response;
+        var unpaid = firstRequestPaid ? 0 : 1; // the first request's read token, when the scheduler did not take it
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         if (backingOff is not null)
         {
@@ -52,10 +55,15 @@ internal sealed class CommandPoller
                         backingOff(false);
                     }
 
-                    return await state.GetAsync(context.CancellationToken).ConfigureAwait(false);
+                    if (state.Attempts++ > 0 || state.Unpaid)
+                    {
+                        await state.Poller._budgets.SpendAsync(state.Poller._clusterId.SubscriptionId, write: false, context.CancellationToken).ConfigureAwait(false);
+                    }
+
+                    return await state.Poller.GetAsync(context.CancellationToken).ConfigureAwait(false);
                 },
                 context,
-                this).ConfigureAwait(false);
+                new AttemptState(this, unpaid == 1)).ConfigureAwait(false);
         }
         catch (Exception fault) when (fault is HttpRequestException or IOException or JsonException or TimeoutException
             || (fault is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -92,6 +100,7 @@ internal sealed class CommandPoller
             },
             cancellationToken).ConfigureAwait(false);
         var response = handler.Response;
+        _budgets.Learn(_clusterId.SubscriptionId, write: false, response, response.Status == 429 ? RetryAfter.Read(response, _timeProvider, _logger) : null);
 
         // A body that cannot be read (malformed JSON, wrong types, numbers out of range) is a fault of an
         // idempotent GET: parsing inside the retry lets it be retried.
@@ -112,5 +121,15 @@ internal sealed class CommandPoller
         }
 
         return response;
+    }
+
+    // What one poll's attempts share: the poller, whether the first attempt must still take its read token, how many went out.
+    private sealed class AttemptState(CommandPoller poller, bool unpaid)
+    {
+        public CommandPoller Poller { get; } = poller;
+
+        public bool Unpaid { get; } = unpaid;
+
+        public int Attempts { get; set; }
     }
 }

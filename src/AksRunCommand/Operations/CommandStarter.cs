@@ -23,9 +23,11 @@ internal sealed class CommandStarter
     private readonly AksRunCommandClientOptions _options;
     private readonly ResiliencePipeline<ArmResponse> _retry429;
     private readonly ILogger _logger;
+    private readonly RequestBudgets _budgets;
 
-    public CommandStarter(IRequestAdapter adapter, TokenCache? tokens, AksRunCommandClientOptions options, ILogger logger)
+    public CommandStarter(IRequestAdapter adapter, TokenCache? tokens, RequestBudgets budgets, AksRunCommandClientOptions options, ILogger logger)
     {
+        _budgets = budgets;
         _adapter = adapter;
         _tokens = tokens;
         _options = options;
@@ -52,6 +54,7 @@ internal sealed class CommandStarter
                     async ct =>
                     {
                         attempts++;
+                        await _budgets.SpendAsync(cluster.SubscriptionId, write: true, ct).ConfigureAwait(false); // the run request is a write
                         var handler = new ArmResponseHandler();
                         var request = Serialize(clusterBuilder, body); // throws before anything is sent when too large
                         KiotaRequestOptions.AddTo(request, handler, new RunRequestGuard());
@@ -73,6 +76,7 @@ internal sealed class CommandStarter
                             request.Content?.Dispose(); // the serialization writer's pooled stream
                         }
 
+                        _budgets.Learn(cluster.SubscriptionId, write: true, handler.Response, handler.Response.Status == 429 ? RetryAfter.Read(handler.Response, _options.TimeProvider, _logger) : null);
                         return handler.Response;
                     },
                     cancellationToken).ConfigureAwait(false);

@@ -45,7 +45,7 @@ public class RunCommandOperation
         _logger = logger;
         _startTimestamp = _timeProvider.GetTimestamp();
         _value = completed;
-        _scheduled = new ScheduledOperation(commandId, _startTimestamp + ToTimestampTicks(firstPollAfter), ScheduledPollAsync, Canceled, Failure);
+        _scheduled = new ScheduledOperation(cluster.SubscriptionId, commandId, _startTimestamp, _startTimestamp + ToTimestampTicks(firstPollAfter), ScheduledPollAsync, Canceled, Failure);
     }
 
     /// <summary>The command id; resume with it.</summary>
@@ -140,7 +140,7 @@ public class RunCommandOperation
 
     private async Task<PollStep> ScheduledPollAsync(ScheduledOperation scheduled, CancellationToken cancellationToken)
     {
-        var progress = await PollAsync(cancellationToken, scheduled.SetInBackoff).ConfigureAwait(false);
+        var progress = await PollAsync(cancellationToken, scheduled.SetInBackoff, firstRequestPaid: scheduled.Paid).ConfigureAwait(false);
         return progress.HasCompleted ? new PollStep(_value, null, null) : new PollStep(null, progress.NextDelay, null);
     }
 
@@ -160,7 +160,7 @@ public class RunCommandOperation
         },
     };
 
-    private async Task<RunCommandProgress> PollAsync(CancellationToken cancellationToken, Action<bool>? backingOff = null)
+    private async Task<RunCommandProgress> PollAsync(CancellationToken cancellationToken, Action<bool>? backingOff = null, bool firstRequestPaid = false)
     {
         if (_poller is null)
         {
@@ -175,7 +175,7 @@ public class RunCommandOperation
                 return new RunCommandProgress(Id, done.ProvisioningState, Elapsed, _pollCount, true, TimeSpan.Zero);
             }
 
-            var outcome = await _poller.PollAsync(cancellationToken, backingOff).ConfigureAwait(false);
+            var outcome = await _poller.PollAsync(cancellationToken, backingOff, firstRequestPaid).ConfigureAwait(false);
             var count = ++_pollCount;
             var elapsed = Elapsed;
             RunCommandProgress progress;

@@ -12,15 +12,17 @@ internal sealed class PollScheduler
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
     private readonly TimeProvider _timeProvider;
+    private readonly RequestBudgets _budgets;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly HashSet<ScheduledOperation> _operations = [];
     private CancellationTokenSource? _wake;
     private bool _running;
 
-    public PollScheduler(TimeProvider timeProvider, ILogger logger)
+    public PollScheduler(TimeProvider timeProvider, RequestBudgets budgets, ILogger logger)
     {
         _timeProvider = timeProvider;
+        _budgets = budgets;
         _logger = logger;
     }
 
@@ -121,7 +123,6 @@ internal sealed class PollScheduler
 
                     if (!operation.InFlight && operation.NextPollAt <= now)
                     {
-                        operation.InFlight = true;
                         due.Add(operation);
                     }
                     else if (!operation.InFlight)
@@ -129,6 +130,11 @@ internal sealed class PollScheduler
                         next = Min(next, operation.NextPollAt);
                     }
 
+                }
+
+                next = Min(next, Admit(due, now));
+                foreach (var operation in _operations)
+                {
                     // A deadline is kept between polls and during a retry's backoff; while a request is on the network
                     // it ends first (at most the HTTP timeout), so virtual time never runs past a poll still answering.
                     if (!operation.InFlight || operation.InBackoff)
@@ -152,11 +158,6 @@ internal sealed class PollScheduler
                     _wake = wake = new CancellationTokenSource();
                     wait = next is { } at ? Until(at, now) : null;
                 }
-            }
-
-            foreach (var operation in due)
-            {
-                _ = PollAsync(operation);
             }
 
             foreach (var (waiter, operation) in expired)
@@ -244,6 +245,42 @@ internal sealed class PollScheduler
             RunCommandLog.PollFailed(_logger, operation.CommandId, step.Error.GetType().Name);
         }
     }
+
+    // Called under _gate. Starts the due polls the read budget allows, most likely finished first; the rest stay
+    // due. Returns when the budget has a token again for a subscription that ran short.
+    private long? Admit(List<ScheduledOperation> due, long now)
+    {
+        long? retry = null;
+        var shortOf = new HashSet<Guid>();
+        foreach (var operation in due.OrderByDescending(o => PollPriority.Score(Elapsed(o.StartedAt, now), Elapsed(o.StartedAt, o.LastPolledAt))))
+        {
+            if (_budgets.Enabled)
+            {
+                if (shortOf.Contains(operation.Subscription))
+                {
+                    continue;
+                }
+
+                using var lease = _budgets.For(operation.Subscription, write: false).AttemptAcquire(1);
+                if (!lease.IsAcquired)
+                {
+                    shortOf.Add(operation.Subscription);
+                    var wait = lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMilliseconds(100);
+                    retry = Min(retry, now + (long)(wait.TotalSeconds * _timeProvider.TimestampFrequency));
+                    continue;
+                }
+            }
+
+            operation.Paid = _budgets.Enabled;
+            operation.InFlight = true;
+            operation.LastPolledAt = now;
+            _ = PollAsync(operation);
+        }
+
+        return retry;
+    }
+
+    private TimeSpan Elapsed(long from, long to) => TimeSpan.FromSeconds((to - from) / (double)_timeProvider.TimestampFrequency);
 
     // The loop wakes at least hourly, so no wait outgrows what a timer can hold (a deadline may be months away).
     private TimeSpan Until(long at, long now)

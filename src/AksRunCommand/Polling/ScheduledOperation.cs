@@ -8,9 +8,12 @@ internal sealed class ScheduledOperation
     private readonly Func<Exception, Exception> _failure;
     private CancellationTokenSource? _pollCancellation;
 
-    public ScheduledOperation(string commandId, long nextPollAt, Func<ScheduledOperation, CancellationToken, Task<PollStep>> poll, Func<bool, CancellationToken, Exception> canceled, Func<Exception, Exception> failure)
+    public ScheduledOperation(Guid subscription, string commandId, long startedAt, long nextPollAt, Func<ScheduledOperation, CancellationToken, Task<PollStep>> poll, Func<bool, CancellationToken, Exception> canceled, Func<Exception, Exception> failure)
     {
+        Subscription = subscription;
         CommandId = commandId;
+        StartedAt = startedAt;
+        LastPolledAt = startedAt;
         NextPollAt = nextPollAt;
         _poll = poll;
         _canceled = canceled;
@@ -18,6 +21,18 @@ internal sealed class ScheduledOperation
     }
 
     public string CommandId { get; }
+
+    /// <summary>The subscription whose read budget its polls spend.</summary>
+    public Guid Subscription { get; }
+
+    /// <summary>When the operation started (a timestamp of the scheduler's clock).</summary>
+    public long StartedAt { get; }
+
+    /// <summary>When its last poll started (its start, before the first).</summary>
+    public long LastPolledAt { get; set; }
+
+    /// <summary>True when the scheduler already took the read token of the poll it starts.</summary>
+    public bool Paid { get; set; }
 
     /// <summary>The waiters; read and changed only under the scheduler's lock.</summary>
     public List<PollWaiter> Waiters { get; } = [];

@@ -1,0 +1,51 @@
+namespace AksRunCommand;
+
+/// <summary>What happened on one cluster of a fleet run. Failures are outcomes, not exceptions; once a command started, its id is here.</summary>
+public sealed class FleetOutcome
+{
+    internal FleetOutcome(ClusterId cluster, FleetOutcomeKind kind, string? commandId, CommandResult? result, Exception? error, bool fromJournal = false, string? provisioningState = null, int? exitCode = null, string? errorLine = null)
+    {
+        Cluster = cluster;
+        Kind = kind;
+        CommandId = commandId;
+        Result = result;
+        Error = error;
+        FromJournal = fromJournal;
+        ProvisioningState = result?.ProvisioningState ?? provisioningState;
+        ExitCode = result?.ExitCode ?? exitCode;
+        ErrorLine = errorLine ?? (error is null ? null : string.Join(' ', error.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    /// <summary>The cluster.</summary>
+    public ClusterId Cluster { get; }
+
+    /// <summary>How it ended.</summary>
+    public FleetOutcomeKind Kind { get; }
+
+    /// <summary>The command id, once the service accepted the command; null before that.</summary>
+    public string? CommandId { get; }
+
+    /// <summary>The result, when the command finished in this run (a result from an earlier run's journal has no logs: null).</summary>
+    public CommandResult? Result { get; }
+
+    /// <summary>The error, when the cluster did not give a result.</summary>
+    public Exception? Error { get; }
+
+    /// <summary>The error in one line, for tables and logs; null when there was none.</summary>
+    public string? ErrorLine { get; }
+
+    /// <summary>The provisioning state, when one is known.</summary>
+    public string? ProvisioningState { get; }
+
+    /// <summary>The exit code, when the command ran.</summary>
+    public int? ExitCode { get; }
+
+    /// <summary>True when this outcome comes from the journal of an earlier run: nothing was sent for it now.</summary>
+    public bool FromJournal { get; }
+
+    /// <summary>True when the command ran and exited 0.</summary>
+    public bool IsSuccess => Kind == FleetOutcomeKind.Succeeded;
+
+    /// <summary>Cluster, kind and id; never the command text or a token.</summary>
+    public override string ToString() => $"{Cluster.ClusterName}: {Kind}{(CommandId is null ? string.Empty : $" (command {CommandId})")}";
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using AksRunCommand.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AksRunCommand.Polling;
+
+/// <summary>The client's budgets, one pair (reads, writes) per subscription, shared by every operation of the client.</summary>
+internal sealed class RequestBudgets
+{
+    private readonly ArmRequestBudget _settings;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(Guid, bool), TokenBucketLimiter> _buckets = [];
+
+    public RequestBudgets(ArmRequestBudget settings, TimeProvider clock, ILogger logger)
+    {
+        _settings = settings;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public bool Enabled => _settings.Enabled;
+
+    public TokenBucketLimiter For(Guid subscription, bool write)
+    {
+        lock (_gate)
+        {
+            if (!_buckets.TryGetValue((subscription, write), out var bucket))
+            {
+                bucket = write
+                    ? new TokenBucketLimiter(_settings.WriteCapacity, _settings.WritesPerSecond, _clock)
+                    : new TokenBucketLimiter(_settings.ReadCapacity, _settings.ReadsPerSecond, _clock);
+                _buckets[(subscription, write)] = bucket;
+            }
+
+            return bucket;
+        }
+    }
+
+    /// <summary>Waits for a token (when the budget is on) before a request goes out.</summary>
+    public async ValueTask SpendAsync(Guid subscription, bool write, CancellationToken cancellationToken)
+    {
+        if (!_settings.Enabled)
+        {
+            return;
+        }
+
+        using var lease = await For(subscription, write).AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Learns from an answer: the service's remaining budget, and a 429's Retry-After (which pauses the budget even when it is off).</summary>
+    public void Learn(Guid subscription, bool write, ArmResponse response, TimeSpan? retryAfter)
+    {
+        var bucket = For(subscription, write);
+        if (response.Status == 429)
+        {
+            var pause = retryAfter ?? TimeSpan.FromSeconds(1);
+            bucket.Pause(pause);
+            Diagnostics.RunCommandLog.BudgetPaused(_logger, write ? "writes" : "reads", subscription, pause);
+            return;
+        }
+
+        var header = write ? "x-ms-ratelimit-remaining-subscription-writes" : "x-ms-ratelimit-remaining-subscription-reads";
+        if (_settings.Enabled && int.TryParse(response.Header(header), NumberStyles.None, CultureInfo.InvariantCulture, out var remaining))
+        {
+            bucket.Follow(remaining);
+        }
+    }
+}
