@@ -81,6 +81,9 @@ internal sealed class CommandPoller
                 return new PollOutcome(result, result.ProvisioningState, null);
             case 200:
                 throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, new JsonException("HTTP 200 with an empty body"));
+            case 429:
+                // ARM throttled the poll: the command is no less running; poll again after the Retry-After.
+                return new PollOutcome(null, null, RetryAfter.Read(response, _timeProvider, _logger) ?? TimeSpan.FromSeconds(1));
             case 202:
                 var state = response.RunningState;
                 return new PollOutcome(null, string.IsNullOrEmpty(state) ? ProvisioningStates.Running : state, RetryAfter.Read(response, _timeProvider, _logger));

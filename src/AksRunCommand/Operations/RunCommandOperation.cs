@@ -187,10 +187,10 @@ public class RunCommandOperation
             }
             else
             {
-                _state = outcome.State;
+                var state = _state = outcome.State ?? _state;
                 var next = PollDelays.Next(_polling, count, elapsed, outcome.RetryAfter, Cluster, Id);
-                progress = new RunCommandProgress(Id, outcome.State, elapsed, count, false, next);
-                RunCommandLog.Polled(_logger!, Id, outcome.State, elapsed, count, next);
+                progress = new RunCommandProgress(Id, state, elapsed, count, false, next);
+                RunCommandLog.Polled(_logger!, Id, state, elapsed, count, next);
             }
 
             Report(progress);

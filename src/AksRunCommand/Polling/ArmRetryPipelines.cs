@@ -17,7 +17,9 @@ internal static class ArmRetryPipelines
     public static readonly ResiliencePropertyKey<Action<bool>> BackingOff = new("AksRunCommand.BackingOff");
 
     private const double RetryAfterJitter = 0.1;
-    private static readonly int[] TransientStatuses = [408, 429, 500, 502, 503, 504];
+    // A poll's 429 is not retried here: the scheduler pauses the subscription's reads for its Retry-After and
+    // polls again after it, so a throttled fleet queues instead of spending retries.
+    private static readonly int[] TransientStatuses = [408, 500, 502, 503, 504];
 
     public static ResiliencePipeline<ArmResponse> ForPolls(ArmRetryOptions options, TimeProvider timeProvider, Func<double> randomizer, ILogger logger) =>
         Build(options, timeProvider, randomizer, logger, "Poll", IsTransientPollOutcome);

@@ -254,12 +254,20 @@ internal sealed class PollScheduler
         var shortOf = new HashSet<Guid>();
         foreach (var operation in due.OrderByDescending(o => PollPriority.Score(Elapsed(o.StartedAt, now), Elapsed(o.StartedAt, o.LastPolledAt))))
         {
+            if (shortOf.Contains(operation.Subscription))
+            {
+                continue;
+            }
+
+            if (!_budgets.Enabled && _budgets.For(operation.Subscription, write: false).PausedFor() is { } pause)
+            {
+                shortOf.Add(operation.Subscription); // the service said 429: even without a budget, wait it out
+                retry = Min(retry, now + (long)(pause.TotalSeconds * _timeProvider.TimestampFrequency));
+                continue;
+            }
+
             if (_budgets.Enabled)
             {
-                if (shortOf.Contains(operation.Subscription))
-                {
-                    continue;
-                }
 
                 using var lease = _budgets.For(operation.Subscription, write: false).AttemptAcquire(1);
                 if (!lease.IsAcquired)

@@ -41,12 +41,19 @@ internal sealed class RequestBudgets
     /// <summary>Waits for a token (when the budget is on) before a request goes out.</summary>
     public async ValueTask SpendAsync(Guid subscription, bool write, CancellationToken cancellationToken)
     {
+        var bucket = For(subscription, write);
         if (!_settings.Enabled)
         {
+            // No budget of its own, but a 429 from the service still holds every request of that kind back.
+            while (bucket.PausedFor() is { } pause)
+            {
+                await Task.Delay(pause, _clock, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
-        using var lease = await For(subscription, write).AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        using var lease = await bucket.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Learns from an answer: the service's remaining budget, and a 429's Retry-After (which pauses the budget even when it is off).</summary>

@@ -58,6 +58,16 @@ internal sealed class TokenBucketLimiter : RateLimiter
         }
     }
 
+    /// <summary>How long a 429's pause still holds; null when it does not.</summary>
+    public TimeSpan? PausedFor()
+    {
+        lock (_gate)
+        {
+            var now = _clock.GetTimestamp();
+            return now < _pausedUntil ? TimeSpan.FromSeconds((_pausedUntil - now) / (double)_clock.TimestampFrequency) : null;
+        }
+    }
+
     /// <summary>The service says <paramref name="remaining"/> requests are left in its bucket: never spend its last ones.</summary>
     public void Follow(int remaining)
     {

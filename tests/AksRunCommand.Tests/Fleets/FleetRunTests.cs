@@ -1,0 +1,159 @@
+using AksRunCommand.Testing;
+
+namespace AksRunCommand.Tests.Fleets;
+
+// One command on many clusters: every cluster an outcome (failures included), ids where the service accepted,
+// at most MaxParallel in flight, inside ARM's request budget, cancellable without losing an id.
+public sealed class FleetRunTests : IDisposable
+{
+    private static readonly Guid SubscriptionA = Guid.Parse("aaaaaaaa-0000-0000-0000-000000000001");
+    private static readonly Guid SubscriptionB = Guid.Parse("bbbbbbbb-0000-0000-0000-000000000002");
+    private readonly ManualClock _clock = new();
+    private readonly FakeAks _aks;
+
+    public FleetRunTests()
+    {
+        _aks = FakeAks.Start(new FakeAksOptions { TimeProvider = _clock });
+    }
+
+    public void Dispose() => _aks.Dispose();
+
+    [Fact]
+    public async Task RunOnFleet_MixedClusters_EveryOneAnOutcomeAndIdsWhereAccepted()
+    {
+        var ok = Cluster(SubscriptionA, "ok");
+        var gone = Cluster(SubscriptionA, "gone");
+        var forbidden = Cluster(SubscriptionA, "forbidden");
+        var entra = Cluster(SubscriptionB, "entra");
+        var busy = Cluster(SubscriptionB, "busy");
+        var pull = Cluster(SubscriptionB, "pull");
+        var exit3 = Cluster(SubscriptionB, "exit3");
+        var flaky = Cluster(SubscriptionB, "flaky");
+        _aks.Cluster(gone).DoesNotExist();
+        _aks.Cluster(forbidden).Forbids();
+        _aks.Cluster(entra).RequiresClusterToken();
+        _aks.Cluster(busy).RefusesEveryStart(FakeFault.ArmError(400, "KubernetesPerformanceError", "The cluster is under pressure."));
+        _aks.Cluster(pull).When("kubectl get ns").Fails("ImagePullBackoff");
+        _aks.Cluster(exit3).When("kubectl get ns").RunningFor(2).ExitsWith(3, "boom\n");
+        _aks.Cluster(flaky).When("kubectl get ns").OnStart(FakeFault.ServerError(503));
+        var client = _aks.CreateClient(o => o.TimeProvider = _clock);
+        var clusters = new[] { ok, gone, forbidden, entra, busy, pull, exit3, flaky };
+
+        var outcomes = (await _clock.RunAsync(Collect(client.RunOnFleetAsync(clusters, new RunCommandContent("kubectl get ns"))))).ToDictionary(o => o.Cluster);
+
+        Assert.Equal(clusters.Length, outcomes.Count);
+        Assert.Equal(FleetOutcomeKind.Succeeded, outcomes[ok].Kind);
+        Assert.Equal(FleetOutcomeKind.Succeeded, outcomes[entra].Kind); // resent once with a cluster token
+        Assert.Equal(FleetOutcomeKind.Refused, outcomes[gone].Kind);
+        Assert.Contains("404", outcomes[gone].ErrorLine, StringComparison.Ordinal);
+        Assert.Equal(FleetOutcomeKind.Refused, outcomes[forbidden].Kind);
+        Assert.Contains("AuthorizationFailed", outcomes[forbidden].ErrorLine, StringComparison.Ordinal);
+        Assert.Equal(FleetOutcomeKind.Refused, outcomes[busy].Kind);
+        Assert.Equal(FleetOutcomeKind.ProvisioningFailed, outcomes[pull].Kind);
+        Assert.Equal(FleetOutcomeKind.NonZeroExit, outcomes[exit3].Kind);
+        Assert.Equal(3, outcomes[exit3].ExitCode);
+        Assert.Equal(FleetOutcomeKind.MayHaveStarted, outcomes[flaky].Kind);
+        foreach (var accepted in new[] { ok, entra, pull, exit3 })
+        {
+            Assert.Equal(_aks.Runs.Single(r => r.Cluster == accepted && r.CommandId is not null).CommandId, outcomes[accepted].CommandId);
+        }
+
+        Assert.All(clusters, c => Assert.True(_aks.Runs.Count(r => r.Cluster == c) <= (c == entra ? 2 : 1)));
+    }
+
+    [Fact]
+    public async Task RunOnFleet_MaxParallel_NeverMoreCommandsInFlight()
+    {
+        var clusters = Enumerable.Range(0, 12).Select(i => Cluster(SubscriptionA, $"c{i}")).ToList();
+        var seen = new List<FleetProgress>();
+        var client = _aks.CreateClient(o => o.TimeProvider = _clock);
+
+        var outcomes = await _clock.RunAsync(Collect(client.RunOnFleetAsync(clusters, new RunCommandContent("sleep 20"), new FleetRunOptions { MaxParallel = 3, Progress = new Sync<FleetProgress>(seen) })));
+
+        Assert.All(outcomes, o => Assert.Equal(FleetOutcomeKind.Succeeded, o.Kind));
+        Assert.Equal(3, seen.Max(p => p.Starting + p.Running));
+        Assert.InRange(_clock.Elapsed, TimeSpan.FromSeconds(80), TimeSpan.FromSeconds(100)); // four waves of about 20 s
+    }
+
+    [Fact]
+    public void RunOnFleet_AClusterTwice_IsRefusedBeforeAnyRequest()
+    {
+        var client = _aks.CreateClient(o => o.TimeProvider = _clock);
+        var twice = Cluster(SubscriptionA, "twice");
+
+        var error = Assert.Throws<ArgumentException>(() => client.RunOnFleetAsync([twice, Cluster(SubscriptionA, "TWICE")], new RunCommandContent("ls")));
+
+        Assert.Equal("clusters", error.ParamName);
+        Assert.Empty(_aks.Runs);
+    }
+
+    [Fact]
+    public async Task RunOnFleet_ThreeHundredClustersAtArmsRates_StaysInsideTheBudgetWithNo429()
+    {
+        using var throttled = FakeAks.Start(new FakeAksOptions { TimeProvider = _clock, Throttling = FakeArmThrottling.TokenBucketScheme });
+        var clusters = Enumerable.Range(0, 300).Select(i => Cluster(SubscriptionA, $"n{i}")).ToList();
+        var client = throttled.CreateClient(o => o.TimeProvider = _clock);
+
+        var outcomes = await _clock.RunAsync(Collect(client.RunOnFleetAsync(clusters, new RunCommandContent("sleep 30"), new FleetRunOptions { MaxParallel = 300 })));
+
+        Assert.Equal(300, outcomes.Count(o => o.IsSuccess));
+        Assert.Equal(0, throttled.Runs.Count(r => r.Status == 429) + throttled.Polls.Count(p => p.Status == 429));
+        Assert.Equal(300, throttled.Runs.Count);
+    }
+
+    [Fact]
+    public async Task RunOnFleet_WithoutABudget_ArmThrottlesAndTheClientPausesAndStillFinishes()
+    {
+        using var throttled = FakeAks.Start(new FakeAksOptions { TimeProvider = _clock, Throttling = new FakeArmThrottling { ReadCapacity = 20, ReadsPerSecond = 5, WriteCapacity = 200, WritesPerSecond = 10 } });
+        var clusters = Enumerable.Range(0, 40).Select(i => Cluster(SubscriptionA, $"t{i}")).ToList();
+        var client = throttled.CreateClient(o => { o.TimeProvider = _clock; o.RequestBudget.Enabled = false; });
+
+        var outcomes = await _clock.RunAsync(Collect(client.RunOnFleetAsync(clusters, new RunCommandContent("sleep 10"), new FleetRunOptions { MaxParallel = 40 })));
+
+        Assert.Equal(40, outcomes.Count(o => o.IsSuccess));
+        Assert.True(throttled.Polls.Count(p => p.Status == 429) > 0, "ARM's bucket (20, 5/s) is smaller than 40 polls a second");
+        Assert.Equal(40, throttled.Runs.Count); // a 429 on a poll pauses; no run request is sent twice
+    }
+
+    [Fact]
+    public async Task RunOnFleet_Cancelled_StopsWaitingAndEveryStartedOneKeepsItsId()
+    {
+        var clusters = Enumerable.Range(0, 6).Select(i => Cluster(SubscriptionA, $"x{i}")).ToList();
+        var client = _aks.CreateClient(o => o.TimeProvider = _clock);
+        using var cancel = new CancellationTokenSource();
+
+        var run = Collect(client.RunOnFleetAsync(clusters, new RunCommandContent("sleep 600"), new FleetRunOptions { MaxParallel = 4 }, cancel.Token));
+        await _clock.DriveAsync(run, stopAfter: TimeSpan.FromSeconds(30));
+        await cancel.CancelAsync();
+        var outcomes = await _clock.RunAsync(run);
+
+        Assert.Equal(4, outcomes.Count(o => o.Kind == FleetOutcomeKind.WaitStopped));
+        Assert.All(outcomes.Where(o => o.Kind == FleetOutcomeKind.WaitStopped), o => Assert.Contains(_aks.Runs, r => r.CommandId == o.CommandId));
+        Assert.Equal(2, outcomes.Count(o => o.Kind == FleetOutcomeKind.NotStarted && o.CommandId is null));
+        Assert.Equal(4, _aks.Runs.Count);
+    }
+
+    internal static ClusterId Cluster(Guid subscription, string name) => new(subscription, "rg-" + subscription.ToString()[..4], name);
+
+    internal static async Task<List<FleetOutcome>> Collect(IAsyncEnumerable<FleetOutcome> outcomes)
+    {
+        var list = new List<FleetOutcome>();
+        await foreach (var outcome in outcomes)
+        {
+            list.Add(outcome);
+        }
+
+        return list;
+    }
+
+    private sealed class Sync<T>(List<T> seen) : IProgress<T>
+    {
+        public void Report(T value)
+        {
+            lock (seen)
+            {
+                seen.Add(value);
+            }
+        }
+    }
+}
