@@ -4,8 +4,9 @@ using AksRunCommand.Cli.Commands;
 namespace AksRunCommand.Cli;
 
 /// <summary>
-/// The <c>aks-run</c> command line (System.CommandLine): <c>invoke</c> and <c>result</c>. Exit status: the remote
-/// command's exit code when it ran; 255 for every failure of the tool's own, told in one line on stderr.
+/// The <c>aks-run</c> command line (System.CommandLine): <c>invoke</c>, <c>result</c> and <c>fleet</c>. Exit status:
+/// the remote command's exit code when it ran (<c>fleet</c>: 0 when all ran and exited 0, 1 otherwise); 255 for
+/// every failure of the tool's own, told in one line on stderr.
 /// </summary>
 internal static class AksRunApp
 {
@@ -38,7 +39,7 @@ internal static class AksRunApp
         return new RootCommand("aks-run: run a command on an Azure Kubernetes Service cluster through ARM and exit with its exit code.\n"
             + "Credentials: AKS_RUN_ACCESS_TOKEN (a bearer token, used as is) or DefaultAzureCredential.")
         {
-            InvokeCommand.Create(host, shared), ResultCommand.Create(host, shared),
+            InvokeCommand.Create(host, shared), ResultCommand.Create(host, shared), FleetCommand.Create(host, shared),
         };
     }
 }

@@ -8,13 +8,18 @@ internal sealed record CliHost(
     string WorkingDirectory,
     bool ErrorIsTerminal,
     TimeProvider TimeProvider,
-    HttpMessageHandler? Transport = null)
+    HttpMessageHandler? Transport = null,
+    TextReader? Input = null)
 {
+    /// <summary>Standard input (the cluster list of <c>aks-run fleet --clusters -</c>).</summary>
+    public TextReader In => Input ?? TextReader.Null;
+
     public static CliHost FromConsole() => new(
         Console.Out,
         Console.Error,
         System.Environment.GetEnvironmentVariable,
         Directory.GetCurrentDirectory(),
         ErrorIsTerminal: !Console.IsErrorRedirected,
-        TimeProvider.System);
+        TimeProvider.System,
+        Input: Console.In);
 }

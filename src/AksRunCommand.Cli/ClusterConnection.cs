@@ -1,7 +1,5 @@
 using System.Text;
 using AksRunCommand.Testing;
-using Azure.Core;
-using Azure.Identity;
 
 namespace AksRunCommand.Cli;
 
@@ -31,7 +29,6 @@ internal sealed class ClusterConnection : IDisposable
     public static ClusterConnection Resolve(ConnectionFlags flags, CliHost host)
     {
         var subscription = flags.Subscription ?? NullIfEmpty(host.Environment("AZURE_SUBSCRIPTION_ID"));
-        var token = NullIfEmpty(host.Environment("AKS_RUN_ACCESS_TOKEN"));
         FakeAks? emulator = null;
         Uri endpoint;
         if (flags.Emulator || subscription is null)
@@ -52,7 +49,7 @@ internal sealed class ClusterConnection : IDisposable
         }
         else
         {
-            endpoint = flags.Endpoint is null ? ArmEndpoints.AzurePublicCloud : ParseEndpoint(flags.Endpoint);
+            endpoint = flags.Endpoint is null ? ArmEndpoints.AzurePublicCloud : ArmClientFactory.ParseEndpoint(flags.Endpoint);
         }
 
         try
@@ -61,16 +58,8 @@ internal sealed class ClusterConnection : IDisposable
                 subscription,
                 flags.ResourceGroup ?? (emulator is null ? throw new CliFailure("--resource-group (-g) is required.") : "emulator-rg"),
                 flags.ClusterName ?? (emulator is null ? throw new CliFailure("--name (-n), the cluster name, is required.") : "emulator-aks"));
-            var options = new AksRunCommandClientOptions { Endpoint = endpoint, TimeProvider = host.TimeProvider, Transport = host.Transport };
-            if (flags.ApiVersion is not null)
-            {
-                options.ApiVersion = flags.ApiVersion;
-            }
-
-            TokenCredential credential = token is not null ? new AccessTokenCredential(token)
-                : emulator is not null ? new FakeTokenCredential()
-                : new DefaultAzureCredential();
-            return new ClusterConnection(new AksRunCommandClient(credential, options), cluster, ResumeFlags(cluster, flags, emulator is not null), emulator);
+            var client = ArmClientFactory.Create(endpoint, flags.ApiVersion, host, emulator is not null);
+            return new ClusterConnection(client, cluster, ResumeFlags(cluster, flags, emulator is not null), emulator);
         }
         catch
         {
@@ -80,19 +69,6 @@ internal sealed class ClusterConnection : IDisposable
     }
 
     public void Dispose() => _emulator?.Dispose();
-
-    private static Uri ParseEndpoint(string value)
-    {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri))
-        {
-            throw new CliFailure($"--endpoint '{value}' is not an absolute URL such as https://management.azure.com.");
-        }
-
-        return AksRunCommandClientOptionsEndpoint(uri);
-    }
-
-    // The client's own rule (https, or http on loopback) decides; its message names the rule.
-    private static Uri AksRunCommandClientOptionsEndpoint(Uri uri) => new AksRunCommandClientOptions { Endpoint = uri }.Endpoint;
 
     private static string ResumeFlags(ClusterId cluster, ConnectionFlags flags, bool emulator)
     {

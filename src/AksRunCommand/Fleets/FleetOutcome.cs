@@ -13,7 +13,7 @@ public sealed class FleetOutcome
         FromJournal = fromJournal;
         ProvisioningState = result?.ProvisioningState ?? provisioningState;
         ExitCode = result?.ExitCode ?? exitCode;
-        ErrorLine = errorLine ?? (error is null ? null : string.Join(' ', error.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)));
+        ErrorLine = errorLine ?? Describe(kind, error, result);
     }
 
     /// <summary>The cluster.</summary>
@@ -45,6 +45,20 @@ public sealed class FleetOutcome
 
     /// <summary>True when the command ran and exited 0.</summary>
     public bool IsSuccess => Kind == FleetOutcomeKind.Succeeded;
+
+    // One short line for tables and CI logs; the whole message stays in Error.
+    private static string? Describe(FleetOutcomeKind kind, Exception? error, CommandResult? result) => (kind, error) switch
+    {
+        (FleetOutcomeKind.ProvisioningFailed, _) => $"could not run: {result?.ProvisioningState ?? "Failed"} ({result?.Reason ?? "no reason given"})",
+        (FleetOutcomeKind.NonZeroExit, _) => null,
+        (FleetOutcomeKind.MayHaveStarted, ArmRequestFailedException e) => $"no definitive answer ({(e.Status == 0 ? "no response" : $"HTTP {e.Status}")}): the command may have started; it was not sent again",
+        (_, ArmRequestFailedException { ErrorCode: { } code } e) => $"HTTP {e.Status} {code}: {OneLine(e.ErrorMessage ?? e.Message)}",
+        (_, ArmRequestFailedException e) => $"HTTP {e.Status}: {OneLine(e.Message)}",
+        (_, null) => null,
+        (_, var e) => OneLine(e.Message),
+    };
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>Cluster, kind and id; never the command text or a token.</summary>
     public override string ToString() => $"{Cluster.ClusterName}: {Kind}{(CommandId is null ? string.Empty : $" (command {CommandId})")}";

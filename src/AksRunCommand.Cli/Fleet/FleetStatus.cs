@@ -1,0 +1,67 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace AksRunCommand.Cli.Fleet;
+
+/// <summary>Status on stderr: live counts by state on a terminal (Spectre.Console); otherwise one plain line per finished cluster.</summary>
+internal sealed class FleetStatus(CliHost host) : IProgress<FleetProgress>
+{
+    private readonly Lock _gate = new();
+    private StatusContext? _live;
+    private int _done;
+
+    public async Task WatchAsync(Func<Task> run)
+    {
+        if (!host.ErrorIsTerminal)
+        {
+            await run();
+            return;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(host.Error), Interactive = InteractionSupport.Yes });
+        await console.Status().Spinner(Spinner.Known.Dots).StartAsync("starting", async context =>
+        {
+            _live = context;
+            try
+            {
+                await run();
+            }
+            finally
+            {
+                _live = null;
+            }
+        });
+    }
+
+    public void Report(FleetProgress value)
+    {
+        _live?.Status(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{value.Total} clusters: {value.Waiting} waiting · {value.Starting} starting · {value.Running} running · {value.Succeeded} succeeded · {value.Failed} failed")));
+    }
+
+    public void Finished(FleetOutcome outcome, int total)
+    {
+        int done;
+        lock (_gate)
+        {
+            done = ++_done;
+        }
+
+        var what = outcome.Kind switch
+        {
+            FleetOutcomeKind.Succeeded or FleetOutcomeKind.NonZeroExit => string.Create(CultureInfo.InvariantCulture, $"{outcome.Kind}, exit code {outcome.ExitCode}"),
+            _ => $"{outcome.Kind}: {outcome.ErrorLine}",
+        };
+        var id = outcome.CommandId is null ? string.Empty : $" [command {outcome.CommandId}]";
+        var line = string.Create(CultureInfo.InvariantCulture, $"aks-run: [{done}/{total}] {outcome.Cluster.ClusterName} ({outcome.Cluster.ResourceGroupName}): {what}{id}{(outcome.FromJournal ? " (from the journal)" : string.Empty)}");
+        if (_live is null)
+        {
+            host.Error.WriteLine(line);
+        }
+        else
+        {
+            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(host.Error) }).MarkupLine(Markup.Escape(line));
+        }
+    }
+
+    public void Summary(FleetSummary summary) => host.Error.WriteLine($"aks-run: {summary}.");
+}
