@@ -31,6 +31,9 @@ public sealed class CliDriver : IDisposable
 
     public string WorkingDirectory { get; }
 
+    /// <summary>What the tool reads from standard input.</summary>
+    public string Stdin { get; set; } = string.Empty;
+
     /// <summary>The flags that point the tool at the fake.</summary>
     public string[] Target => ["--subscription", Subscription, "-g", "rg1", "-n", "aks1", "--endpoint", Fake.Endpoint.ToString()];
 
@@ -40,7 +43,7 @@ public sealed class CliDriver : IDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var host = new CliHost(stdout, stderr, name => Environment.GetValueOrDefault(name), WorkingDirectory, ErrorIsTerminal: false, Clock);
+        var host = new CliHost(stdout, stderr, name => Environment.GetValueOrDefault(name), WorkingDirectory, ErrorIsTerminal: false, Clock, Clock.HoldDuringRequests(), Input: new StringReader(Stdin));
         var exitCode = await Clock.RunAsync(AksRunApp.RunAsync(args, host, cancellationToken));
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }

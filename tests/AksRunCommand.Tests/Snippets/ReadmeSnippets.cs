@@ -79,4 +79,21 @@ internal static class ReadmeSnippets
         #endregion
         return client;
     }
+
+    public static async Task FleetAsync(AksRunCommandClient client, CancellationToken cancellationToken)
+    {
+        #region Snippet:Fleet
+        var clusters = File.ReadLines("clusters.txt").Select(ClusterId.Parse);   // az aks list --query "[].id" -o tsv
+        var options = new FleetRunOptions { MaxParallel = 20, JournalPath = "drain.jsonl", MaxWait = TimeSpan.FromMinutes(30) };
+
+        var summary = new FleetSummary();
+        await foreach (FleetOutcome outcome in client.RunOnFleetAsync(clusters, new RunCommandContent("kubectl drain --ignore-daemonsets node-1"), options, cancellationToken))
+        {
+            summary.Add(outcome);
+            Console.WriteLine($"{outcome.Cluster.ClusterName}: {outcome.Kind} {outcome.ExitCode} {outcome.CommandId} {outcome.ErrorLine}");
+        }
+
+        Console.WriteLine(summary);   // "212 cluster(s): 207 Succeeded, 3 NonZeroExit, 2 Refused"
+        #endregion
+    }
 }

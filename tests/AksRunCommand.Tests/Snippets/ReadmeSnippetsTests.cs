@@ -10,6 +10,7 @@ public sealed partial class ReadmeSnippetsTests
     [InlineData("AttachFiles")]
     [InlineData("StartAndResume")]
     [InlineData("Options")]
+    [InlineData("Fleet")]
     [InlineData("TestingYourCode", "TestingSnippets.cs")]
     public void Readme_HoldsTheCompiledSnippetVerbatim(string name, string file = "ReadmeSnippets.cs")
     {
