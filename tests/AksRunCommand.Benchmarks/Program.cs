@@ -25,15 +25,46 @@ if (args is ["peak", var variant, var peakInput])
     return 0;
 }
 
+if (args is ["serve", var polls])
+{
+    return await ServeMode.RunAsync(int.Parse(polls, CultureInfo.InvariantCulture));
+}
+
 if (args is ["scale", var implementation])
 {
     Console.WriteLine(await ScaleRun.RunAsync(implementation, 1000));
     return 0;
 }
 
+if (args is ["cpu", var cpuImplementation])
+{
+    Console.WriteLine(await CpuPerPoll.RunAsync(cpuImplementation, 1000));
+    return 0;
+}
+
+if (args is ["fleet-virtual", var which])
+{
+    var fleetOnly = FleetBenchmark.Fleet(1000, seed: 1000);
+    Console.WriteLine(which == "naive" ? await FleetBenchmark.NaiveAsync(fleetOnly) : which == "bound" ? FleetBenchmark.Bound(fleetOnly, AksRunCommand.Testing.FakeArmThrottling.TokenBucketScheme) : await FleetBenchmark.FleetApiAsync(fleetOnly));
+    return 0;
+}
+
+if (args is ["probe", var probeRuns, ..])
+{
+    Console.WriteLine(await Probe.RunAsync(int.Parse(probeRuns, CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : null));
+    return 0;
+}
+
+if (args is ["fleet-real"])
+{
+    Console.WriteLine(await FleetRealClock.RunAsync(1000));
+    return 0;
+}
+
 var quick = args.Contains("--quick");
 var report = new Report();
 ContextInputs.Ensure();
+Program.RememberSelf(); // BenchmarkDotNet's own child processes start the loopback server through this program
 Console.Error.WriteLine($"aksrun-bench: {(quick ? "quick (in-process toolchain, few iterations)" : "full")} run on {Environment.ProcessorCount} cores, {RuntimeInformationText()}");
 
 var config = ManualConfig.CreateEmpty()
@@ -45,21 +76,30 @@ var config = ManualConfig.CreateEmpty()
     .AddLogger(quick ? NullLogger.Instance : ConsoleLogger.Default)
     .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
 
-// 1. Client overhead.
+// 1. Client overhead: one run (POST, GET Running, GET 200), the server in another process, so allocations are the client's.
 var run = BenchmarkRunner.Run<ClientOverheadBenchmarks>(config);
 double Mean(Summary s, string method, string? input = null) => Find(s, method, input).ResultStatistics!.Mean;
 long Bytes(Summary s, string method, string? input = null) { var r = Find(s, method, input); return r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? 0; }
 var raw = Mean(run, "Raw");
 var facade = Mean(run, "Facade");
+var facadeDi = Mean(run, "FacadeDependencyInjection");
 var azureCore = Mean(run, "AzureCore");
+report.Line("run time facade", facade / 1000, "us", azureCore / 1000, "AzureCore");
 report.Line("run time facade", facade / 1000, "us", raw / 1000, "raw");
 report.Line("run time AzureCore", azureCore / 1000, "us", raw / 1000, "raw");
-report.Line("run time facade", facade / 1000, "us", azureCore / 1000, "AzureCore");
+report.Line("run time facade DI", facadeDi / 1000, "us", facade / 1000, "facade");
+report.Line("run allocations facade", Bytes(run, "Facade") / 1024.0, "KB", Bytes(run, "AzureCore") / 1024.0, "AzureCore");
 report.Line("run allocations facade", Bytes(run, "Facade") / 1024.0, "KB", Bytes(run, "Raw") / 1024.0, "raw");
 report.Line("run allocations AzureCore", Bytes(run, "AzureCore") / 1024.0, "KB", Bytes(run, "Raw") / 1024.0, "raw");
-report.Line("run time server share", await ServerCostPerRunAsync() / 1000, "us", raw / 1000, "raw");
+report.Line("run allocations facade DI", Bytes(run, "FacadeDependencyInjection") / 1024.0, "KB", Bytes(run, "Facade") / 1024.0, "facade");
 
-// 2. Context build.
+// 2. CPU per 1,000 polls with 1,000 operations in flight, each implementation in a process of its own.
+var facadeCpu = Child("cpu", "facade");
+var azureCoreCpu = Child("cpu", "azurecore");
+report.Line("cpu per 1000 polls at 1000 operations facade", facadeCpu["cpu-ms"] / (facadeCpu["polls"] / 1000), "ms", azureCoreCpu["cpu-ms"] / (azureCoreCpu["polls"] / 1000), "AzureCore");
+report.Line("cpu correct results facade", facadeCpu["correct"], "results", azureCoreCpu["correct"], "AzureCore");
+
+// 3. Context build.
 var context = BenchmarkRunner.Run<ContextBuildBenchmarks>(config);
 foreach (var input in new[] { "folder", "binary" })
 {
@@ -73,35 +113,28 @@ foreach (var input in new[] { "folder", "binary" })
     report.Line($"context time zip|base64 {input}", ZipCliMilliseconds(ContextInputs.PathOf(input), quick ? 3 : 10), "ms", baseline / 1e6, "ZipArchive");
 }
 
-// 3. Polling lag, virtual time.
-var spread = Enumerable.Range(0, 81).Select(i => 0.37 * (i + 1)).ToList(); // 0.37 .. 29.97 s, off the 1 s grid
-var lags = new Dictionary<string, (double Lag, int Gets)>();
-foreach (var (name, strategy) in PollingLag.Schedules)
+// 4. Polling lag, virtual time, finish times seeded off the 1 s grid.
+foreach (var (range, finishes) in new[]
 {
-    lags[name] = await PollingLag.MeasureAsync(strategy, spread, name);
-}
-
-report.Line("mean lag 0-30 s default", lags["default"].Lag, "s", lags["az-5s"].Lag, "az-5s");
-report.Line("mean lag 0-30 s default", lags["default"].Lag, "s", lags["arm-seq"].Lag, "arm-seq");
-report.Line("GETs per command 0-30 s default", lags["default"].Gets / (double)spread.Count, "GETs", lags["az-5s"].Gets / (double)spread.Count, "az-5s");
-report.Line("GETs per command 0-30 s default", lags["default"].Gets / (double)spread.Count, "GETs", lags["arm-seq"].Gets / (double)spread.Count, "arm-seq");
-
-foreach (var finish in new[] { 3.0, 10.0, 30.0, 120.0 })
+    ("0-30 s", PollingLag.FinishTimes(200, 0.2, 30, seed: 30)),
+    ("30-120 s", PollingLag.FinishTimes(50, 30, 120, seed: 120)),
+})
 {
-    var point = new Dictionary<string, (double Lag, int Gets)>();
+    var lag = new Dictionary<string, PollingLag.Figures>();
     foreach (var (name, strategy) in PollingLag.Schedules)
     {
-        point[name] = await PollingLag.MeasureAsync(strategy, [finish], $"{name}-{finish}");
+        lag[name] = await PollingLag.MeasureAsync(strategy, finishes, $"{name}-{range}");
     }
 
-    report.Line($"lag at {finish:0} s default", point["default"].Lag, "s", point["az-5s"].Lag, "az-5s");
-    report.Line($"lag at {finish:0} s default", point["default"].Lag, "s", point["arm-seq"].Lag, "arm-seq");
-    report.Line($"GETs at {finish:0} s default", point["default"].Gets, "GETs", point["az-5s"].Gets, "az-5s");
-    report.Line($"GETs at {finish:0} s default", point["default"].Gets, "GETs", point["arm-seq"].Gets, "arm-seq");
-    report.Line($"GETs per second at {finish:0} s default", point["default"].Gets / finish, "GET/s", point["az-5s"].Gets / finish, "az-5s");
+    foreach (var baseline in new[] { "az-5s", "arm-seq" })
+    {
+        report.Line($"mean lag {range} default", lag["default"].MeanLag, "s", lag[baseline].MeanLag, baseline);
+        report.Line($"p95 lag {range} default", lag["default"].P95Lag, "s", lag[baseline].P95Lag, baseline);
+        report.Line($"GETs per command {range} default", lag["default"].GetsPerCommand, "GETs", lag[baseline].GetsPerCommand, baseline);
+    }
 }
 
-// 4. Scale: 1,000 concurrent operations, each in a process of its own.
+// 5. Scale: 1,000 concurrent operations, each implementation in a process of its own, the server in a third.
 var facadeScale = Child("scale", "facade");
 var rawScale = Child("scale", "raw");
 report.Line("scale 1000 wall facade", facadeScale["wall-ms"] / 1000, "s", rawScale["wall-ms"] / 1000, "raw");
@@ -110,6 +143,26 @@ report.Line("scale 1000 connections facade", facadeScale["connections"], "connec
 report.Line("scale 1000 correct results facade", facadeScale["correct"], "results", rawScale["correct"], "raw");
 report.Line("scale 1000 HTTP/2 requests facade", facadeScale["http2-requests"], "requests", rawScale["http2-requests"], "raw");
 
+// 6. Fleets: 1,000 clusters in 4 subscriptions against ARM's token buckets, virtual time.
+var fleet = FleetBenchmark.Fleet(1000, seed: 1000);
+var api = await FleetBenchmark.FleetApiAsync(fleet);
+var naive = await FleetBenchmark.NaiveAsync(fleet);
+var bound = FleetBenchmark.Bound(fleet, AksRunCommand.Testing.FakeArmThrottling.TokenBucketScheme);
+foreach (var (baseline, figures) in new[] { ("naive", naive), ("bound", bound) })
+{
+    report.Line("fleet 1000 total time fleet", api.TotalSeconds, "s", figures.TotalSeconds, baseline);
+    report.Line("fleet 1000 429s fleet", api.Throttled, "429s", figures.Throttled, baseline);
+    report.Line("fleet 1000 mean lag fleet", api.MeanLag, "s", figures.MeanLag, baseline);
+    report.Line("fleet 1000 p95 lag fleet", api.P95Lag, "s", figures.P95Lag, baseline);
+    report.Line("fleet 1000 requests per command fleet", api.RequestsPerCommand, "requests", figures.RequestsPerCommand, baseline);
+    report.Line("fleet 1000 succeeded fleet", api.Succeeded, "clusters", figures.Succeeded, baseline);
+}
+
+var fleetReal = Child("fleet-real");
+report.Line("fleet 1000 real clock peak working set", fleetReal["peak-ws-bytes"] / 1048576.0, "MB", fleetReal["peak-ws-bytes"] / 1048576.0, "itself");
+report.Line("fleet 1000 real clock CPU", fleetReal["cpu-ms"] / 1000, "s", fleetReal["wall-ms"] / 1000, "wall");
+report.Line("fleet 1000 real clock succeeded", fleetReal["succeeded"], "clusters", 1000, "fleet");
+
 report.Print();
 return 0;
 
@@ -117,40 +170,10 @@ static BenchmarkReport Find(Summary summary, string method, string? input) =>
     summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
         && (input is null || (string)r.BenchmarkCase.Parameters["Input"] == input));
 
-// The loopback server's own handler time per run, measured over raw runs.
-static async Task<double> ServerCostPerRunAsync()
-{
-    await using var server = await LoopbackArmServer.StartAsync();
-    using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
-    var raw = new RawRunner(server.Endpoint, http);
-    for (var i = 0; i < 200; i++)
-    {
-        await raw.RunAsync("warm-up");
-    }
-
-    server.ResetCounters();
-    const int runs = 2000;
-    for (var i = 0; i < runs; i++)
-    {
-        await raw.RunAsync("measure");
-    }
-
-    return server.HandlerTime.TotalNanoseconds / runs;
-}
-
 static Dictionary<string, double> Child(params string[] arguments)
 {
-    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-    {
-        start.ArgumentList.Add(typeof(ContextInputs).Assembly.Location);
-    }
-
-    foreach (var argument in arguments)
-    {
-        start.ArgumentList.Add(argument);
-    }
-
+    var start = Program.Self(arguments);
+    start.RedirectStandardOutput = true;
     using var process = Process.Start(start)!;
     var output = process.StandardOutput.ReadToEnd();
     process.WaitForExit();
@@ -178,3 +201,31 @@ static double ZipCliMilliseconds(string folder, int runs)
 }
 
 static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+
+/// <summary>How to start this program again in another mode, from the main process or from BenchmarkDotNet's children.</summary>
+public partial class Program
+{
+    private const string SelfVariable = "AKSRUN_BENCH_SELF";
+
+    public static void RememberSelf() =>
+        Environment.SetEnvironmentVariable(SelfVariable, Environment.ProcessPath + "|" + typeof(ContextInputs).Assembly.Location);
+
+    public static ProcessStartInfo Self(params string[] arguments)
+    {
+        var remembered = Environment.GetEnvironmentVariable(SelfVariable)?.Split('|');
+        var host = remembered?[0] ?? Environment.ProcessPath!;
+        var assembly = remembered?[1] ?? typeof(ContextInputs).Assembly.Location;
+        var start = new ProcessStartInfo(host);
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(assembly);
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
+}
