@@ -32,6 +32,7 @@ public partial class AksRunCommandClient
     private static readonly string UserAgent = "AksRunCommand/" + (typeof(AksRunCommandClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
 
     private readonly BaseAksRunCommandClient _client = null!;
+    private readonly IRequestAdapter _adapter = null!;
     private readonly AksRunCommandClientOptions _options = null!;
     private readonly CommandStarter _starter = null!;
     private readonly ResiliencePipeline<ArmResponse> _pollRetry = null!;
@@ -67,6 +68,7 @@ public partial class AksRunCommandClient
         _logger = parts.Logger;
         parts.Adapter.BaseUrl = _options.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _client = new BaseAksRunCommandClient(parts.Adapter);
+        _adapter = parts.Adapter;
         _budgets = new RequestBudgets(_options.RequestBudget, _options.TimeProvider, _logger);
         _starter = new CommandStarter(parts.Adapter, parts.Tokens, _budgets, _options, _logger);
         _pollRetry = ArmRetryPipelines.ForPolls(_options.Retry, _options.TimeProvider, _options.Randomizer, _logger);
@@ -93,11 +95,12 @@ public partial class AksRunCommandClient
     {
         EnsureValid(cluster);
         ArgumentNullException.ThrowIfNull(content);
-        var started = await _starter.StartAsync(ClusterBuilder(cluster), cluster, content, cancellationToken).ConfigureAwait(false);
+        var clusterBuilder = ClusterBuilder(cluster);
+        var started = await _starter.StartAsync(clusterBuilder, cluster, content, cancellationToken).ConfigureAwait(false);
 
         // The service accepted the command: from here every outcome carries its id.
         var firstPoll = PollDelays.Next(_options.Polling, 0, TimeSpan.Zero, started.RetryAfter, cluster, started.CommandId);
-        var operation = CreateOperation(cluster, started.CommandId, firstPoll, started.Completed);
+        var operation = CreateOperation(clusterBuilder, cluster, started.CommandId, firstPoll, started.Completed);
         if (waitUntil == WaitUntil.Completed)
         {
             await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
@@ -114,12 +117,12 @@ public partial class AksRunCommandClient
     {
         EnsureValid(cluster);
         CommandIds.Validate(commandId, nameof(commandId));
-        return CreateOperation(cluster, commandId, TimeSpan.Zero, completed: null);
+        return CreateOperation(ClusterBuilder(cluster), cluster, commandId, TimeSpan.Zero, completed: null);
     }
 
-    private RunCommandOperation CreateOperation(ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed)
+    private RunCommandOperation CreateOperation(WithResourceNameItemRequestBuilder clusterBuilder, ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed)
     {
-        var poller = new CommandPoller(ClusterBuilder(cluster), cluster, commandId, _options.ApiVersion, _pollRetry, _budgets, _options.TimeProvider, _logger);
+        var poller = new CommandPoller(_adapter, clusterBuilder, cluster, commandId, _options.ApiVersion, _pollRetry, _budgets, _options.TimeProvider, _logger);
         return new RunCommandOperation(poller, _scheduler, cluster, commandId, firstPoll, _options, _logger, completed);
     }
 

@@ -11,11 +11,9 @@ internal static class KiotaRequestOptions
     private static readonly RetryHandlerOption NoRetry = new() { MaxRetry = 0 };
     private static readonly RedirectHandlerOption NoRedirect = new() { MaxRedirect = 0 };
 
-    public static void AddTo(ICollection<IRequestOption> options, ArmResponseHandler handler)
+    public static void AddTo(RequestInformation request, ArmResponseHandler handler)
     {
-        options.Add(new ResponseHandlerOption { ResponseHandler = handler });
-        options.Add(NoRetry);
-        options.Add(NoRedirect);
+        request.AddRequestOptions([new ResponseHandlerOption { ResponseHandler = handler }, NoRetry, NoRedirect]);
     }
 
     public static void AddTo(RequestInformation request, ArmResponseHandler handler, RunRequestGuard guard)

@@ -2,10 +2,10 @@ using System.Text.Json;
 using AksRunCommand.Errors;
 using AksRunCommand.Generated.Models;
 using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item;
-using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item.CommandResults.Item;
 using AksRunCommand.Http;
 using AksRunCommand.Polling;
 using Microsoft.Extensions.Logging;
+using Microsoft.Kiota.Abstractions;
 using Polly;
 
 namespace AksRunCommand.Operations;
@@ -13,8 +13,8 @@ namespace AksRunCommand.Operations;
 // One GET of commandResults/{id} on the configured endpoint (never the host of a Location), retried on faults.
 internal sealed class CommandPoller
 {
-    private readonly WithCommandItemRequestBuilder _commandResult;
-    private readonly string _apiVersion;
+    private readonly IRequestAdapter _adapter;
+    private readonly PreparedRequest _get;
     private readonly ClusterId _clusterId;
     private readonly string _commandId;
     private readonly ResiliencePipeline<ArmResponse> _retry;
@@ -22,12 +22,14 @@ internal sealed class CommandPoller
     private readonly ILogger _logger;
     private readonly RequestBudgets _budgets;
 
-    public CommandPoller(WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, RequestBudgets budgets, TimeProvider timeProvider, ILogger logger)
+    public CommandPoller(IRequestAdapter adapter, WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, RequestBudgets budgets, TimeProvider timeProvider, ILogger logger)
     {
         _logger = logger;
         _budgets = budgets;
-        _commandResult = cluster.CommandResults[commandId];
-        _apiVersion = apiVersion;
+        _adapter = adapter;
+
+        // The generated builder makes the request once per operation; every poll sends a fresh copy of it.
+        _get = PreparedRequest.From(cluster.CommandResults[commandId].ToGetRequestInformation(c => c.QueryParameters.ApiVersion = apiVersion));
         _clusterId = clusterId;
         _commandId = commandId;
         _retry = retry;
@@ -95,13 +97,9 @@ internal sealed class CommandPoller
     private async ValueTask<ArmResponse> GetAsync(CancellationToken cancellationToken)
     {
         var handler = new ArmResponseHandler();
-        await _commandResult.GetAsync(
-            c =>
-            {
-                c.QueryParameters.ApiVersion = _apiVersion;
-                KiotaRequestOptions.AddTo(c.Options, handler);
-            },
-            cancellationToken).ConfigureAwait(false);
+        var request = _get.Create();
+        KiotaRequestOptions.AddTo(request, handler);
+        await _adapter.SendNoContentAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
         var response = handler.Response;
         _budgets.Learn(_clusterId.SubscriptionId, write: false, response, response.Status == 429 ? RetryAfter.Read(response, _timeProvider, _logger) : null);
 

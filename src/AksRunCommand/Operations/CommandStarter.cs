@@ -45,6 +45,7 @@ internal sealed class CommandStarter
 
         var attempts = 0;
         var canceledInFlight = false;
+        PreparedRequest? target = null; // the run request's URI, expanded once per start
         while (true)
         {
             ArmResponse response;
@@ -57,6 +58,7 @@ internal sealed class CommandStarter
                         await _budgets.SpendAsync(cluster.SubscriptionId, write: true, ct).ConfigureAwait(false); // the run request is a write
                         var handler = new ArmResponseHandler();
                         var request = Serialize(clusterBuilder, body); // throws before anything is sent when too large
+                        (target ??= PreparedRequest.From(request)).Apply(request);
                         KiotaRequestOptions.AddTo(request, handler, new RunRequestGuard());
                         try
                         {
