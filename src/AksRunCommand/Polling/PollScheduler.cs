@@ -30,23 +30,28 @@ internal sealed class PollScheduler
     public Task<CommandResult> WaitAsync(ScheduledOperation operation, long? deadline, CancellationToken cancellationToken)
     {
         var waiter = new PollWaiter(deadline);
+        bool start;
         lock (_gate)
         {
-            operation.Changed ??= () =>
-            {
-                lock (_gate)
-                {
-                    Wake();
-                }
-            };
+            operation.Changed ??= WakeLoop;
             operation.Waiters.Add(waiter);
             _operations.Add(operation);
-            StartOrWakeLoop();
+            start = !_running;
+            _running = true;
         }
 
         if (cancellationToken.CanBeCanceled)
         {
             waiter.Registration = cancellationToken.Register(() => Leave(operation, waiter, operation.Canceled(maxWaitElapsed: false, cancellationToken)));
+        }
+
+        if (start)
+        {
+            _ = RunLoopAsync(); // its first look runs here, up to the first poll's first await
+        }
+        else
+        {
+            WakeLoop();
         }
 
         return waiter.Completion.Task;
@@ -65,84 +70,91 @@ internal sealed class PollScheduler
             {
                 operation.StopPolling(); // the last waiter left: nothing polls that nobody awaits
             }
-
-            Wake();
         }
 
+        WakeLoop();
         waiter.Fail(reason);
     }
 
-    // Called under _gate.
-    private void StartOrWakeLoop()
+    // Never called under _gate: a woken loop may go on running on the caller's thread, and it starts polls, which
+    // must not run under the lock. Reading _wake under the lock after a change is what makes the change seen:
+    // either the loop looked before the change (and sleeps on this _wake) or it looks after it.
+    private void WakeLoop()
     {
-        if (_running)
+        CancellationTokenSource? wake;
+        lock (_gate)
         {
-            Wake();
-            return;
+            wake = _wake;
         }
 
-        _running = true;
-        _ = RunLoopAsync();
+        wake?.Cancel();
     }
-
-    // Called under _gate.
-    private void Wake() => _wake?.Cancel();
 
     private async Task RunLoopAsync()
     {
-        await Task.Yield(); // the loop runs apart from the caller that started it
+        List<(PollWaiter Waiter, ScheduledOperation Operation)> expired = [];
+        List<ScheduledOperation> due = [];
+        List<ScheduledOperation> leaving = [];
+        List<ScheduledOperation> admitted = [];
         while (true)
         {
             TimeSpan? wait;
-            CancellationTokenSource wake;
-            List<(PollWaiter Waiter, ScheduledOperation Operation)> expired = [];
-            List<ScheduledOperation> due = [];
+            CancellationTokenSource? wake;
             lock (_gate)
             {
                 var now = _timeProvider.GetTimestamp();
                 long? next = null;
-                foreach (var operation in _operations.ToList())
+                foreach (var operation in _operations)
                 {
-                    foreach (var waiter in operation.Waiters.Where(w => w.Deadline <= now && (!operation.InFlight || operation.InBackoff)).ToList())
+                    var waiters = operation.Waiters;
+                    for (var i = waiters.Count - 1; i >= 0; i--)
                     {
-                        operation.Waiters.Remove(waiter);
-                        expired.Add((waiter, operation));
+                        if (waiters[i].Deadline <= now && (!operation.InFlight || operation.InBackoff))
+                        {
+                            expired.Add((waiters[i], operation));
+                            waiters.RemoveAt(i);
+                        }
                     }
 
-                    if (operation.Waiters.Count == 0 && !operation.InFlight)
+                    if (waiters.Count == 0)
                     {
-                        operation.StopPolling();
-                        _operations.Remove(operation);
+                        if (!operation.InFlight)
+                        {
+                            operation.StopPolling();
+                            leaving.Add(operation);
+                        }
+
+                        continue; // an operation in flight leaves when its poll is done
+                    }
+
+                    if (operation.InFlight)
+                    {
                         continue;
                     }
 
-                    if (operation.Waiters.Count == 0)
-                    {
-                        continue; // its poll finishes, then it leaves
-                    }
-
-                    if (!operation.InFlight && operation.NextPollAt <= now)
+                    if (operation.NextPollAt <= now)
                     {
                         due.Add(operation);
                     }
-                    else if (!operation.InFlight)
+                    else
                     {
                         next = Min(next, operation.NextPollAt);
                     }
-
                 }
 
-                next = Min(next, Admit(due, now));
+                foreach (var operation in leaving)
+                {
+                    _operations.Remove(operation);
+                }
+
+                next = Min(next, Admit(due, now, admitted));
                 foreach (var operation in _operations)
                 {
                     // A deadline is kept between polls and during a retry's backoff; while a request is on the network
                     // it ends first (at most the HTTP timeout), so virtual time never runs past a poll still answering.
                     if (!operation.InFlight || operation.InBackoff)
                     {
-                        foreach (var waiter in operation.Waiters)
-                        {
-                            next = Min(next, waiter.Deadline);
-                        }
+                        next = MinDeadline(next, operation.Waiters);
                     }
                 }
 
@@ -151,10 +163,11 @@ internal sealed class PollScheduler
                     _running = false;
                     _wake = null;
                     wait = null;
-                    wake = null!;
+                    wake = null;
                 }
                 else
                 {
+                    // Not disposed: it has no timer, and a late Cancel from a poll that read it must not throw.
                     _wake = wake = new CancellationTokenSource();
                     wait = next is { } at ? Until(at, now) : null;
                 }
@@ -165,37 +178,35 @@ internal sealed class PollScheduler
                 waiter.Fail(operation.Canceled(maxWaitElapsed: true, CancellationToken.None));
             }
 
+            foreach (var operation in admitted)
+            {
+                _ = PollAsync(operation); // runs here up to its first await: no thread hop per poll
+            }
+
+            expired.Clear();
+            due.Clear();
+            leaving.Clear();
+            admitted.Clear();
             if (wake is null)
             {
                 return;
             }
 
-            try
+            // Woken (something changed) or due: look again. Waking is the common case (every poll's answer wakes the
+            // loop), so it must not cost a thrown and caught exception.
+            await Task.Delay(wait ?? Timeout.InfiniteTimeSpan, _timeProvider, wake.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            lock (_gate)
             {
-                await Task.Delay(wait ?? Timeout.InfiniteTimeSpan, _timeProvider, wake.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // woken: something changed; look again
-            }
-            finally
-            {
-                lock (_gate)
+                if (ReferenceEquals(_wake, wake))
                 {
-                    if (ReferenceEquals(_wake, wake))
-                    {
-                        _wake = null;
-                    }
+                    _wake = null;
                 }
-
-                wake.Dispose();
             }
         }
     }
 
     private async Task PollAsync(ScheduledOperation operation)
     {
-        await Task.Yield(); // polls of different operations run side by side, apart from the loop
         PollStep step;
         try
         {
@@ -210,13 +221,13 @@ internal sealed class PollScheduler
             step = new PollStep(null, null, operation.Failure(e));
         }
 
-        List<PollWaiter> done = [];
+        PollWaiter[] done = [];
         lock (_gate)
         {
             operation.InFlight = false;
             if (step.Result is not null || step.Error is not null)
             {
-                done.AddRange(operation.Waiters);
+                done = [.. operation.Waiters];
                 operation.Waiters.Clear();
                 _operations.Remove(operation);
             }
@@ -224,10 +235,9 @@ internal sealed class PollScheduler
             {
                 operation.NextPollAt = _timeProvider.GetTimestamp() + (long)(delay.TotalSeconds * _timeProvider.TimestampFrequency);
             }
-
-            Wake();
         }
 
+        WakeLoop();
         foreach (var waiter in done)
         {
             if (step.Result is { } result)
@@ -246,33 +256,49 @@ internal sealed class PollScheduler
         }
     }
 
-    // Called under _gate. Starts the due polls the read budget allows, most likely finished first; the rest stay
-    // due. Returns when the budget has a token again for a subscription that ran short.
-    private long? Admit(List<ScheduledOperation> due, long now)
+    // Called under _gate. Picks the due polls the read budget allows, most likely finished first, into
+    // <paramref name="admitted"/> (started once the lock is released); the rest stay due. Returns when the budget
+    // has a token again for a subscription that ran short.
+    private long? Admit(List<ScheduledOperation> due, long now, List<ScheduledOperation> admitted)
     {
         long? retry = null;
-        var shortOf = new HashSet<Guid>();
-        foreach (var operation in due.OrderByDescending(o => PollPriority.Score(Elapsed(o.StartedAt, now), Elapsed(o.StartedAt, o.LastPolledAt))))
+        HashSet<Guid>? shortOf = null;
+        if (due.Count > 1 && _budgets.Enabled)
         {
-            if (shortOf.Contains(operation.Subscription))
+            // Most likely finished first; ties keep their order, so a run is reproducible.
+            var keyed = new (double Score, int Order, ScheduledOperation Operation)[due.Count];
+            for (var i = 0; i < keyed.Length; i++)
+            {
+                keyed[i] = (Score(due[i], now), i, due[i]);
+            }
+
+            Array.Sort(keyed, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Order.CompareTo(b.Order));
+            for (var i = 0; i < keyed.Length; i++)
+            {
+                due[i] = keyed[i].Operation;
+            }
+        }
+
+        foreach (var operation in due)
+        {
+            if (shortOf?.Contains(operation.Subscription) == true)
             {
                 continue;
             }
 
             if (!_budgets.Enabled && _budgets.For(operation.Subscription, write: false).PausedFor() is { } pause)
             {
-                shortOf.Add(operation.Subscription); // the service said 429: even without a budget, wait it out
+                (shortOf ??= []).Add(operation.Subscription); // the service said 429: even without a budget, wait it out
                 retry = Min(retry, now + (long)(pause.TotalSeconds * _timeProvider.TimestampFrequency));
                 continue;
             }
 
             if (_budgets.Enabled)
             {
-
                 using var lease = _budgets.For(operation.Subscription, write: false).AttemptAcquire(1);
                 if (!lease.IsAcquired)
                 {
-                    shortOf.Add(operation.Subscription);
+                    (shortOf ??= []).Add(operation.Subscription);
                     var wait = lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMilliseconds(100);
                     retry = Min(retry, now + (long)(wait.TotalSeconds * _timeProvider.TimestampFrequency));
                     continue;
@@ -282,10 +308,23 @@ internal sealed class PollScheduler
             operation.Paid = _budgets.Enabled;
             operation.InFlight = true;
             operation.LastPolledAt = now;
-            _ = PollAsync(operation);
+            admitted.Add(operation);
         }
 
         return retry;
+    }
+
+    private double Score(ScheduledOperation operation, long now) =>
+        PollPriority.Score(Elapsed(operation.StartedAt, now), Elapsed(operation.StartedAt, operation.LastPolledAt));
+
+    private static long? MinDeadline(long? next, List<PollWaiter> waiters)
+    {
+        foreach (var waiter in waiters)
+        {
+            next = Min(next, waiter.Deadline);
+        }
+
+        return next;
     }
 
     private TimeSpan Elapsed(long from, long to) => TimeSpan.FromSeconds((to - from) / (double)_timeProvider.TimestampFrequency);
