@@ -141,7 +141,7 @@ public partial class AksRunCommandClient
     {
         var logger = CreateLogger(options);
         var tokens = new TokenCache(credential, options.TimeProvider, logger);
-        var auth = new BaseBearerTokenAuthenticationProvider(new ArmAccessTokenProvider(tokens, options.Endpoint));
+        var auth = new ArmBearerAuthentication(tokens, options.Endpoint);
         var httpClient = options.HttpClient;
         if (httpClient is null)
         {
