@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using AksRunCommand.Errors;
 using AksRunCommand.Generated.Models;
-using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Serialization.Json;
 
 namespace AksRunCommand.Http;
@@ -10,7 +9,6 @@ namespace AksRunCommand.Http;
 /// <summary>One ARM answer as the LRO rules read it: status, the few headers they need, the body.</summary>
 internal sealed class ArmResponse
 {
-    private static readonly JsonParseNodeFactory ParseNodes = new();
     private readonly HttpResponseHeaders? _headers;
 
     public ArmResponse(int status, HttpResponseHeaders? headers, byte[] body)
@@ -24,8 +22,8 @@ internal sealed class ArmResponse
 
     public byte[] Body { get; }
 
-    /// <summary>The parsed run-command body of a 200 or 202, when the caller parsed it.</summary>
-    public RunCommandResult? ParsedResult { get; set; }
+    /// <summary>The finished command a 200 carried, when the caller read it.</summary>
+    public CommandResult? Finished { get; set; }
 
     /// <summary>The provisioning state of a 202's body, read without building the generated model; null when absent.</summary>
     public string? RunningState { get; private set; }
@@ -60,18 +58,23 @@ internal sealed class ArmResponse
                 : null;
     }
 
-    /// <summary>Parses the body as <typeparamref name="T"/>; null when empty. Malformed JSON throws <see cref="JsonException"/>.</summary>
-    public async Task<T?> ParseAsync<T>(ParsableFactory<T> factory, CancellationToken cancellationToken)
-        where T : IParsable
+    /// <summary>
+    /// Parses the body once, synchronously (it is already buffered), through Kiota's <see cref="JsonParseNode"/> into
+    /// the generated model, and hands the model to <paramref name="map"/> while the document is alive; the model
+    /// never outlives it (Kiota's factory clones the whole document so that it may). <paramref name="map"/> gets
+    /// null for an empty body. Malformed JSON throws <see cref="JsonException"/>.
+    /// </summary>
+    public T ReadResult<TState, T>(TState state, Func<RunCommandResult?, TState, T> map)
     {
+        ArgumentNullException.ThrowIfNull(map);
         if (Body.Length == 0)
         {
-            return default;
+            return map(null, state);
         }
 
-        using var stream = new MemoryStream(Body, writable: false);
-        var node = await ParseNodes.GetRootParseNodeAsync("application/json", stream, cancellationToken).ConfigureAwait(false);
-        return node.GetObjectValue(factory);
+        using var document = JsonDocument.Parse(Body);
+        var model = new JsonParseNode(document.RootElement).GetObjectValue(RunCommandResult.CreateFromDiscriminatorValue);
+        return map(model, state);
     }
 
     /// <summary>

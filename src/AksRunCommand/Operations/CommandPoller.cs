@@ -79,7 +79,7 @@ internal sealed class CommandPoller
 
         switch (response.Status)
         {
-            case 200 when CommandResultMapping.ToResult(_commandId, response.ParsedResult) is { } result:
+            case 200 when response.Finished is { } result:
                 return new PollOutcome(result, result.ProvisioningState, null);
             case 200:
                 throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, new JsonException("HTTP 200 with an empty body"));
@@ -109,7 +109,7 @@ internal sealed class CommandPoller
         {
             if (response.Status == 200)
             {
-                response.ParsedResult = await response.ParseAsync(RunCommandResult.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+                response.Finished = response.ReadResult(_commandId, static (body, id) => CommandResultMapping.ToResult(id, body));
             }
             else if (response.Status == 202)
             {

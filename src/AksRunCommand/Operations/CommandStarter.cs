@@ -98,7 +98,7 @@ internal sealed class CommandStarter
 
             if (response.Status == 200)
             {
-                return await FinishedOnStartAsync(response, cluster, cancellationToken).ConfigureAwait(false);
+                return FinishedOnStart(response, cluster);
             }
 
             if (response.IsSuccess)
@@ -137,24 +137,26 @@ internal sealed class CommandStarter
     }
 
     // The spec lists a 200 "for autorest only"; if it ever comes, its body is the result.
-    private static async Task<StartOutcome> FinishedOnStartAsync(ArmResponse response, ClusterId cluster, CancellationToken cancellationToken)
+    private static StartOutcome FinishedOnStart(ArmResponse response, ClusterId cluster)
     {
-        RunCommandResult? body = null;
+        var fromLocation = CommandLocation.ReadCommandId(response.Header("Location"));
+        (string Id, CommandResult Result)? finished = null;
         try
         {
-            body = await response.ParseAsync(RunCommandResult.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+            finished = response.ReadResult(fromLocation, static (body, fromLocation) =>
+            {
+                var id = fromLocation ?? (CommandIds.IsValid(body?.Id) ? body!.Id : null);
+                return body?.Properties is null || id is null ? ((string, CommandResult)?)null : (id, CommandResultMapping.ToResult(id, body)!);
+            });
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException)
         {
+            // a 200 whose body cannot be read as the result: reported below like one without an id
         }
 
-        var id = CommandLocation.ReadCommandId(response.Header("Location")) ?? (CommandIds.IsValid(body?.Id) ? body!.Id : null);
-        if (body?.Properties is null || id is null)
-        {
-            throw ArmErrors.AcceptedWithoutLocation(response, cluster);
-        }
-
-        return new StartOutcome(id, null, CommandResultMapping.ToResult(id, body));
+        return finished is { } done
+            ? new StartOutcome(done.Id, null, done.Result)
+            : throw ArmErrors.AcceptedWithoutLocation(response, cluster);
     }
 
     private async Task<string> GetClusterTokenAsync(CancellationToken cancellationToken)
