@@ -29,7 +29,7 @@ public partial class AksRunCommandClient
         EnableMultipleHttp2Connections = true,
     });
 
-    private static readonly string UserAgent = "AksRunCommand/" + (typeof(AksRunCommandClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
+    internal static readonly string UserAgent = "AksRunCommand/" + (typeof(AksRunCommandClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
 
     private readonly BaseAksRunCommandClient _client = null!;
     private readonly IRequestAdapter _adapter = null!;

@@ -3,7 +3,6 @@ using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Kiota.Http.HttpClientLibrary;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -31,13 +30,11 @@ public static class AksRunCommandServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter, RunRequestGuardFilter>());
         var http = services.AddHttpClient(HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, EnableMultipleHttp2Connections = true })
+            .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd(AksRunCommandClient.UserAgent))
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) =>
             {
-                foreach (var handler in KiotaClientFactory.CreateDefaultHandlers())
-                {
-                    handlers.Add(handler); // the facade turns Kiota's retry off per request and retries itself
-                }
-
+                // None of Kiota's default handlers: the facade owns retries and redirects (and its POST must never be
+                // resent), reads the headers it needs itself and sets its own User-Agent; as the plain client.
                 handlers.Add(new AksRunCommand.Http.Http2PreferredHandler());
             });
 

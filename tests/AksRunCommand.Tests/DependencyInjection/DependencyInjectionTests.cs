@@ -33,7 +33,7 @@ public sealed class DependencyInjectionTests : IDisposable
         Assert.Equal("from DI", operation.Value.Logs);
         Assert.Equal(202, Assert.Single(_arm.Aks.Runs).Status); // the fake answers 401 unless the bearer token is exactly the sentinel's
         Assert.All(_arm.Aks.Polls, p => Assert.Equal(200, p.Status));
-        Assert.Contains("kiota-dotnet", _arm.Aks.Runs[0].Headers["User-Agent"], StringComparison.Ordinal);
+        Assert.StartsWith("AksRunCommand/", _arm.Aks.Runs[0].Headers["User-Agent"], StringComparison.Ordinal); // ours, as the plain client's
         Assert.Contains(logs.Lines, l => l.Level == LogLevel.Information && l.Message.Contains("finished: Succeeded", StringComparison.Ordinal));
     }
 }
