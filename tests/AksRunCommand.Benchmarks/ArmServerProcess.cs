@@ -33,6 +33,10 @@ public sealed class ArmServerProcess : IDisposable
         return new ArmServerProcess(process, new Uri(parts["endpoint"]), parts["thumbprint"]);
     }
 
+    /// <summary>A transport as a user would have one, trusting exactly this server's certificate; with a protocol, pinned to it.</summary>
+    public HttpMessageHandler CreateTransport(string? protocol) =>
+        protocol is null ? CreateTransport() : new ProtocolPin(ProtocolPin.Parse(protocol), CreateTransport());
+
     /// <summary>A transport as a user would have one, trusting exactly this server's certificate.</summary>
     public SocketsHttpHandler CreateTransport() => new()
     {

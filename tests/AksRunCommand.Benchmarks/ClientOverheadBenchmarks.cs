@@ -18,17 +18,21 @@ public class ClientOverheadBenchmarks
     private IRunner _azureCore = null!;
     private IDisposable _services = null!;
 
+    /// <summary>The protocol every client is pinned to: HTTP/2 is what the facade asks ARM for, HTTP/1.1 what Azure.Core's transport sends.</summary>
+    [Params("HTTP/2", "HTTP/1.1")]
+    public string Protocol { get; set; } = "HTTP/2";
+
     [GlobalSetup]
     public async Task Setup()
     {
         _server = ArmServerProcess.Start(runningPolls: 1);
-        _http = new HttpClient(_server.CreateTransport());
+        _http = new HttpClient(_server.CreateTransport(Protocol));
         _raw = new RawRunner(_server.Endpoint, _http, new JwtCredential());
-        _facade = FacadeRunner.Plain(_server.Endpoint, _server.CreateTransport(), new JwtCredential());
-        (var di, var services) = FacadeRunner.WithDependencyInjection(_server.Endpoint, _server.CreateTransport, new JwtCredential());
+        _facade = FacadeRunner.Plain(_server.Endpoint, _server.CreateTransport(Protocol), new JwtCredential());
+        (var di, var services) = FacadeRunner.WithDependencyInjection(_server.Endpoint, () => _server.CreateTransport(Protocol), new JwtCredential());
         _facadeDi = di;
         _services = services;
-        _azureCore = new AzureCoreRunner(_server.Endpoint, _server.CreateTransport(), new JwtCredential());
+        _azureCore = new AzureCoreRunner(_server.Endpoint, _server.CreateTransport(Protocol), new JwtCredential());
         await WarmUpAsync(_raw, _facade, _facadeDi, _azureCore);
     }
 

@@ -14,6 +14,8 @@ public sealed class FacadeRunner : IRunner
         _client = client;
     }
 
+    public AksRunCommandClient Client => _client;
+
     public static FacadeRunner Plain(Uri endpoint, HttpMessageHandler transport, TokenCredential credential, TimeSpan pollDelay = default)
     {
         var options = new AksRunCommandClientOptions { Endpoint = endpoint, Transport = transport, Polling = PollingStrategy.Fixed(pollDelay) };
@@ -35,8 +37,20 @@ public sealed class FacadeRunner : IRunner
         return (new FacadeRunner(provider.GetRequiredService<AksRunCommandClient>()), provider);
     }
 
+    public bool Direct { get; init; }
+
     public async Task<string> RunAsync(string command)
     {
+        if (Direct)
+        {
+            var op = await _client.RunCommandAsync(Azure.WaitUntil.Started, Cluster, new RunCommandContent(command));
+            while (!(await op.UpdateStatusAsync()).HasCompleted)
+            {
+            }
+
+            return op.Value.Logs;
+        }
+
         var operation = await _client.RunCommandAsync(Azure.WaitUntil.Started, Cluster, new RunCommandContent(command));
         var result = await operation.WaitForCompletionAsync();
         return result.Logs;

@@ -51,7 +51,7 @@ if (args is ["fleet-virtual", var which])
 
 if (args is ["probe", var probeRuns, ..])
 {
-    Console.WriteLine(await Probe.RunAsync(int.Parse(probeRuns, CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : null));
+    Console.WriteLine(await Probe.RunAsync(int.Parse(probeRuns, CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : "HTTP/2", args.Length > 3 ? args[3] : null));
     return 0;
 }
 

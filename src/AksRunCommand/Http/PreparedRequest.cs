@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Http.HttpClientLibrary;
 
 namespace AksRunCommand.Http;
 
@@ -7,10 +9,16 @@ namespace AksRunCommand.Http;
 /// gets a fresh <see cref="RequestInformation"/> with its own dictionaries and that URI set: Kiota's URI getter
 /// expands the template on every read (the bearer provider reads it, the adapter reads it again), and the
 /// generated request shares the builder's path parameters, which the URI setter would clear. The template stays
-/// on the request for Kiota's tracing.
+/// on the request for Kiota's tracing while somebody listens to it; otherwise it is left off, because the adapter
+/// builds the span name and route from it (strings and a regex replace per request) even when no span is made.
 /// </summary>
 internal sealed class PreparedRequest
 {
+    // A source of the name Kiota's adapter traces with (its own instance is internal): a listener that subscribes to
+    // that name (OpenTelemetry's AddSource does) listens to both, so this one tells whether Kiota's spans are wanted.
+    // Nothing is ever started from it.
+    private static readonly ActivitySource KiotaTracing = new(new ObservabilityOptions().TracerInstrumentationName);
+
     private readonly Method _method;
     private readonly string? _urlTemplate;
     private readonly KeyValuePair<string, string[]>[] _headers;
@@ -42,7 +50,7 @@ internal sealed class PreparedRequest
         var request = new RequestInformation
         {
             HttpMethod = _method,
-            UrlTemplate = _urlTemplate,
+            UrlTemplate = KiotaTracing.HasListeners() ? _urlTemplate : null,
             PathParameters = new Dictionary<string, object>(1, StringComparer.OrdinalIgnoreCase),
         };
         request.URI = Uri;
@@ -60,5 +68,9 @@ internal sealed class PreparedRequest
         ArgumentNullException.ThrowIfNull(generated);
         generated.PathParameters = new Dictionary<string, object>(1, StringComparer.OrdinalIgnoreCase); // detach from the builder's dictionary first
         generated.URI = Uri;
+        if (!KiotaTracing.HasListeners())
+        {
+            generated.UrlTemplate = null;
+        }
     }
 }
