@@ -26,7 +26,11 @@ var generatedDir = "generated";
 var lockFile = root.CombineWithFilePath("kiota-lock.json");
 const string FixCommand = "./build.sh --target=Generate";
 var importTool = "src/AksRunCommand.SpecImport/AksRunCommand.SpecImport.csproj";
-var upstreamTestData = root.Combine("tests/AksRunCommand.SpecImport.Tests/upstream/specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable");
+var upstreamTestData = root.Combine("tests/AksRunCommand.SpecImport.Tests/upstream/specification/containerservice/resource-manager/Microsoft.ContainerService/aks");
+// The stored upstream versions CI imports in temporary copies (2024-02-01, the version spec/ is on, is proven by
+// the importer's tests against its pinned expected copy).
+var roundTripVersions = new[] { "stable/2022-09-01", "preview/2024-01-02-preview", "stable/2025-10-01" };
+var upgradeCheckVersion = "stable/2025-10-01";
 var version = XmlPeek("Directory.Build.props", "/Project/PropertyGroup/VersionPrefix");
 
 // Every generator setting lives here and nowhere else; kiota-lock.json records them.
@@ -194,7 +198,7 @@ Task("ApiDiff")
     .Description("Prints what importing --upstream=PATH (default: the stored 2025-10-01 file) would add to, remove from or change in the public API.")
     .Does(() =>
 {
-    var source = string.IsNullOrEmpty(upstream) ? upstreamTestData.CombineWithFilePath("2025-10-01/managedClusters.json").FullPath : MakeAbsolute(File(upstream)).FullPath;
+    var source = string.IsNullOrEmpty(upstream) ? upstreamTestData.CombineWithFilePath(upgradeCheckVersion + "/managedClusters.json").FullPath : MakeAbsolute(File(upstream)).FullPath;
     var copy = CopyOfRepository("api-diff");
     ImportInto(copy, source);
     RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=Generate");
@@ -209,18 +213,83 @@ Task("ApiDiff")
 });
 
 Task("ImportRoundTrip")
-    .Description("Proves in a temporary copy that importing the 2025-10-01 upstream file generates a client the facade builds on and the contract suite passes against.")
+    .Description("Proves in temporary copies that each stored upstream version of another vintage (2022-09-01 on common-types v3, 2024-01-02-preview, 2025-10-01 from TypeSpec) imports, generates a client the facade builds on, and passes the contract suite.")
     .Does(() =>
 {
-    var copy = CopyOfRepository("import-2025-10-01");
-    ImportInto(copy, upstreamTestData.CombineWithFilePath("2025-10-01/managedClusters.json").FullPath);
-    RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=Generate");
-    RunIn(copy, "dotnet", "test", "tests/AksRunCommand.ContractTests/AksRunCommand.ContractTests.csproj", "-c", configuration, "--logger", "console;verbosity=minimal");
-    var spec = System.IO.File.ReadAllText(copy.CombineWithFilePath("spec/aks-runcommand.json").FullPath);
-    if (!spec.Contains("\"version\": \"2025-10-01\""))
-        throw new CakeException("the imported copy does not carry api-version 2025-10-01");
-    Information("2025-10-01: imported, generated, built, contract suite green (in " + copy.FullPath + ").");
-    DeleteDirectory(copy, new DeleteDirectorySettings { Recursive = true, Force = true });
+    foreach (var stored in roundTripVersions)
+    {
+        var apiVersion = System.IO.Path.GetFileName(stored);
+        var copy = CopyOfRepository("import-" + apiVersion);
+        ImportInto(copy, upstreamTestData.CombineWithFilePath(stored + "/managedClusters.json").FullPath);
+        RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=Generate");
+        RunIn(copy, "dotnet", "test", "tests/AksRunCommand.ContractTests/AksRunCommand.ContractTests.csproj", "-c", configuration, "--logger", "console;verbosity=minimal");
+        if (SpecApiVersion(copy) != apiVersion)
+            throw new CakeException($"the imported copy does not carry api-version {apiVersion}");
+        Information($"{apiVersion}: imported, generated, built, contract suite green (in {copy.FullPath}).");
+        DeleteDirectory(copy, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+});
+
+Task("UpgradeApiVersion")
+    .Description("Moves this repository to the api-version of --upstream=PATH: import, generate, build, contract suite, every test, public API changes classified, listings updated, CHANGELOG entry, spec/README provenance. Stops where a person must decide.")
+    .Does(() =>
+{
+    if (string.IsNullOrEmpty(upstream))
+        throw new CakeException("UpgradeApiVersion needs --upstream=PATH to .../Microsoft.ContainerService/aks/<stable|preview>/<api-version>/managedClusters.json inside an azure-rest-api-specs layout.");
+    var source = MakeAbsolute(File(upstream)).FullPath;
+    var from = SpecApiVersion(root);
+    var before = ReadListings(root);
+
+    Information($"1/8 import {source} (spec/ is on {from})");
+    ImportInto(root, source);
+    var to = SpecApiVersion(root);
+
+    Information($"2/8 generate generated/ for {to}");
+    RunKiota(generatedDir);
+    MoveLockToRoot(root.Combine(generatedDir), lockFile);
+
+    Information("3/8 build");
+    try
+    {
+        DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration });
+    }
+    catch (Exception e)
+    {
+        throw NeedsAPerson($"the solution does not build against the client generated for {to} ({e.Message}). The errors above name the hand-written code that uses a generated type or member this api-version changed; adapt it (the facade should not depend on a generated name that moves between versions).");
+    }
+
+    Information("4/8 contract suite");
+    var contract = RunTestProjects(new[] { root.CombineWithFilePath("tests/AksRunCommand.ContractTests/AksRunCommand.ContractTests.csproj") }, "upgrade-contract");
+    if (contract.Count > 0)
+        throw NeedsAPerson($"the contract suite fails against {to}:\n  " + string.Join("\n  ", contract) + "\nThe service's wire format changed in a way the facade does not handle yet.");
+
+    Information("5/8 every test (only the public API listings may fail: they are reviewed next)");
+    var unexpected = RunTestProjects(TestProjects(), "upgrade-before").Where(f => !f.StartsWith("AksRunCommand.PublicApi.Tests", StringComparison.Ordinal)).ToList();
+    if (unexpected.Count > 0)
+        throw NeedsAPerson($"tests other than the public API listings fail on {to}:\n  " + string.Join("\n  ", unexpected));
+
+    Information("6/8 public API changes");
+    RunPublicApiTests(root, update: true);
+    var after = ReadListings(root);
+    var changes = ClassifyApiChanges(before, after);
+    var generatedChanged = GitStatus("--", generatedDir)?.Length > 0;
+    foreach (var change in changes)
+        Information($"  {change.Kind,-8} {(change.Generated ? "generated" : "facade   ")} {change.Text}");
+    if (changes.Count == 0)
+        Information(generatedChanged ? "  internal only: generated/ changed, the public API did not" : "  no change to generated/ or the public API");
+    var facadeBreaking = changes.Where(c => c.Kind == "breaking" && !c.Generated && !c.Text.Contains("DefaultApiVersion")).ToList();
+    if (facadeBreaking.Count > 0)
+        throw NeedsAPerson("the facade's own public API would break:\n  " + string.Join("\n  ", facadeBreaking.Select(c => c.Text)) + "\nThe listings are updated in the working tree for review; decide whether the break is intended before releasing.");
+
+    Information("7/8 every test again, with the updated listings");
+    var failures = RunTestProjects(TestProjects(), "upgrade-after");
+    if (failures.Count > 0)
+        throw NeedsAPerson("tests fail after the listings were updated:\n  " + string.Join("\n  ", failures));
+
+    Information("8/8 CHANGELOG.md and spec/README.md");
+    WriteUpgradeChangelog(from, to, source, changes, generatedChanged);
+    Information($"api-version moved from {from} to {to}. Changed files (git status --short):");
+    Information(GitStatus() ?? "(not a git repository: no list of changed files)");
 });
 
 Task("PackageSmoke")
@@ -272,7 +341,24 @@ Task("CI")
     .IsDependentOn("Test")
     .IsDependentOn("Pack")
     .IsDependentOn("PackageSmoke")
-    .IsDependentOn("ImportRoundTrip");
+    .IsDependentOn("ImportRoundTrip")
+    .IsDependentOn("UpgradeCheck");
+
+Task("UpgradeCheck")
+    .Description("The version-agnostic check: UpgradeApiVersion to the stored 2025-10-01 in a temporary copy must end green (only the public API listings may need the update it makes).")
+    .Does(() =>
+{
+    var copy = CopyOfRepository("upgrade-check");
+    // A repository of its own, so the upgrade can list the files it changed, as it does in a user's clone.
+    RunIn(copy, "git", "init", "--quiet");
+    RunIn(copy, "git", "add", "--all");
+    RunIn(copy, "git", "-c", "user.name=UpgradeCheck", "-c", "user.email=upgrade-check@localhost", "commit", "--quiet", "--message", "before UpgradeApiVersion");
+    RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=UpgradeApiVersion", "--upstream=" + copy.CombineWithFilePath("tests/AksRunCommand.SpecImport.Tests/upstream/specification/containerservice/resource-manager/Microsoft.ContainerService/aks/" + upgradeCheckVersion + "/managedClusters.json").FullPath);
+    if (SpecApiVersion(copy) != System.IO.Path.GetFileName(upgradeCheckVersion))
+        throw new CakeException("the upgraded copy does not carry api-version " + upgradeCheckVersion);
+    Information("UpgradeApiVersion to " + upgradeCheckVersion + " ended green in " + copy.FullPath);
+    DeleteDirectory(copy, new DeleteDirectorySettings { Recursive = true, Force = true });
+});
 
 Task("Default")
     .Description("Build and Test.")
@@ -352,6 +438,173 @@ IEnumerable<string> CompareLocks(FilePath expected, FilePath actual)
     }
     foreach (var key in act.Select(p => p.Key).Except(exp.Select(p => p.Key)))
         yield return $"kiota-lock.json has a field Generate does not write: {key}";
+}
+
+string SpecApiVersion(DirectoryPath repository) =>
+    (string)JsonNode.Parse(System.IO.File.ReadAllText(repository.CombineWithFilePath(specFile).FullPath))!["info"]!["version"]!;
+
+// git status --short of the repository, or null where it is not a git repository.
+string GitStatus(params string[] paths)
+{
+    try
+    {
+        return Capture("git", null, root, new[] { "status", "--short" }.Concat(paths).ToArray()).TrimEnd();
+    }
+    catch (CakeException)
+    {
+        return null;
+    }
+}
+
+CakeException NeedsAPerson(string message) => new CakeException("UpgradeApiVersion stopped, a person must decide: " + message);
+
+IEnumerable<FilePath> TestProjects() =>
+    GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./tests/**/*.ContractTests.csproj")).Where(p => !p.FullPath.Contains("/bin/") && !p.FullPath.Contains("/obj/"));
+
+// Runs every project (one failing does not stop the rest) and returns "Project: Test" for each failed test, from the TRX files.
+List<string> RunTestProjects(IEnumerable<FilePath> projects, string name)
+{
+    var results = artifacts.Combine(name);
+    EnsureDirectoryExists(results);
+    CleanDirectory(results);
+    var broken = new List<string>();
+    foreach (var project in projects)
+    {
+        try
+        {
+            DotNetTest(project.FullPath, new DotNetTestSettings { Configuration = configuration, ResultsDirectory = results, Loggers = new[] { $"trx;LogFilePrefix={project.GetFilenameWithoutExtension()}" } });
+        }
+        catch (Exception e)
+        {
+            broken.Add($"{project.GetFilenameWithoutExtension()}: {e.Message}"); // replaced below by its failed tests when it wrote any
+        }
+    }
+
+    var failed = new List<string>();
+    foreach (var trx in GetFiles(results.FullPath + "/*.trx"))
+    {
+        var project = trx.GetFilenameWithoutExtension().ToString().Split('_')[0];
+        var document = System.Xml.Linq.XDocument.Load(trx.FullPath);
+        failed.AddRange(document.Descendants().Where(e => e.Name.LocalName == "UnitTestResult" && (string)e.Attribute("outcome") == "Failed")
+            .Select(e => $"{project}: {(string)e.Attribute("testName")}"));
+    }
+
+    // A project that failed without a failed test in its results (a build or host error) is reported as such.
+    failed.AddRange(broken.Where(b => !failed.Any(f => f.StartsWith(b.Split(':')[0] + ":", StringComparison.Ordinal))));
+    return failed;
+}
+
+Dictionary<string, string> ReadListings(DirectoryPath repository) =>
+    new[] { "AksRunCommand", "AksRunCommand.Testing" }.ToDictionary(p => p, p => System.IO.File.ReadAllText(repository.CombineWithFilePath($"src/{p}/PublicAPI.txt").FullPath));
+
+// A public API change: "breaking" (a type or member removed, or changed: its old form is gone) or "additive".
+record ApiChange(string Kind, bool Generated, string Text);
+
+List<ApiChange> ClassifyApiChanges(Dictionary<string, string> before, Dictionary<string, string> after)
+{
+    var changes = new List<ApiChange>();
+    foreach (var package in before.Keys)
+    {
+        var old = ApiEntries(before[package]);
+        var now = ApiEntries(after[package]);
+        var removedTypes = old.Select(e => e.Type).Distinct().Except(now.Select(e => e.Type)).ToHashSet();
+        var addedTypes = now.Select(e => e.Type).Distinct().Except(old.Select(e => e.Type)).ToHashSet();
+        foreach (var type in removedTypes.OrderBy(t => t, StringComparer.Ordinal))
+            changes.Add(new ApiChange("breaking", type.StartsWith("AksRunCommand.Generated", StringComparison.Ordinal), $"removed type {type}"));
+        foreach (var type in addedTypes.OrderBy(t => t, StringComparer.Ordinal))
+            changes.Add(new ApiChange("additive", type.StartsWith("AksRunCommand.Generated", StringComparison.Ordinal), $"added type {type}"));
+        var oldMembers = old.Where(e => e.Member is not null && !removedTypes.Contains(e.Type)).Select(e => (e.Type, e.Member)).ToHashSet();
+        var newMembers = now.Where(e => e.Member is not null && !addedTypes.Contains(e.Type)).Select(e => (e.Type, e.Member)).ToHashSet();
+        foreach (var (type, member) in oldMembers.Except(newMembers).OrderBy(m => m.Type + m.Member, StringComparer.Ordinal))
+        {
+            var replaced = newMembers.Except(oldMembers).Any(n => n.Type == type && MemberName(n.Member) == MemberName(member));
+            changes.Add(new ApiChange("breaking", type.StartsWith("AksRunCommand.Generated", StringComparison.Ordinal), $"{(replaced ? "changed" : "removed")} {type}: {member}"));
+        }
+
+        foreach (var (type, member) in newMembers.Except(oldMembers).OrderBy(m => m.Type + m.Member, StringComparer.Ordinal))
+        {
+            if (!oldMembers.Except(newMembers).Any(o => o.Type == type && MemberName(o.Member) == MemberName(member)))
+                changes.Add(new ApiChange("additive", type.StartsWith("AksRunCommand.Generated", StringComparison.Ordinal), $"added {type}: {member}"));
+        }
+    }
+
+    return changes;
+}
+
+// The listing's lines as (namespace.type, member): PublicApiGenerator writes namespaces, then types indented 4, members 8.
+List<(string Type, string Member)> ApiEntries(string listing)
+{
+    var entries = new List<(string Type, string Member)>();
+    string ns = string.Empty, type = string.Empty;
+    foreach (var line in listing.Replace("\r", string.Empty).Split('\n'))
+    {
+        if (line.StartsWith("namespace ", StringComparison.Ordinal)) { ns = line["namespace ".Length..].Trim(); continue; }
+        var trimmed = line.Trim();
+        if (trimmed.Length == 0 || trimmed is "{" or "}") continue;
+        var indent = line.Length - line.TrimStart().Length;
+        if (indent == 4 && !trimmed.StartsWith("[", StringComparison.Ordinal))
+        {
+            var words = trimmed.Split(' ');
+            var kind = Array.FindIndex(words, w => w is "class" or "struct" or "interface" or "enum" or "record" or "delegate");
+            type = ns + "." + (kind >= 0 && kind + 1 < words.Length ? words[kind + 1].Split(':')[0].Split('(')[0] : trimmed);
+            entries.Add((type, null));
+        }
+        else if (indent >= 8 && !trimmed.StartsWith("[", StringComparison.Ordinal))
+        {
+            entries.Add((type, trimmed));
+        }
+    }
+
+    return entries;
+}
+
+string MemberName(string member)
+{
+    var head = member.Split('(', '{', '=')[0].Trim();
+    return head.Split(' ').Last();
+}
+
+void WriteUpgradeChangelog(string from, string to, string source, List<ApiChange> changes, bool generatedChanged)
+{
+    var path = root.CombineWithFilePath("CHANGELOG.md").FullPath;
+    var text = System.IO.File.ReadAllText(path).Replace("\r\n", "\n");
+    var marker = source.Replace('\\', '/');
+    var at = marker.IndexOf("specification/", StringComparison.Ordinal);
+    var entry = new System.Text.StringBuilder()
+        .Append($"### api-version {from} -> {to}\n")
+        .Append($"- `spec/` follows `{(at >= 0 ? marker[at..] : System.IO.Path.GetFileName(source))}` (`./build.sh --target=UpgradeApiVersion`); `AksRunCommandClientOptions.DefaultApiVersion` is now `{to}`.\n");
+    void List(string title, IEnumerable<ApiChange> items)
+    {
+        var list = items.ToList();
+        if (list.Count > 0)
+            entry.Append($"- {title}: ").Append(string.Join("; ", list.Select(c => "`" + c.Text + "`"))).Append(".\n");
+    }
+
+    List("Breaking, generated client", changes.Where(c => c.Kind == "breaking" && c.Generated));
+    List("Breaking, facade", changes.Where(c => c.Kind == "breaking" && !c.Generated));
+    List("Additive, generated client", changes.Where(c => c.Kind == "additive" && c.Generated));
+    List("Additive, facade", changes.Where(c => c.Kind == "additive" && !c.Generated));
+    if (changes.Count == 0)
+        entry.Append(generatedChanged ? "- Internal only: the generated code changed, the public API did not.\n" : "- No change to the generated code or the public API.\n");
+
+    var heading = $"### api-version {from} -> {to}\n";
+    var existing = text.IndexOf(heading, StringComparison.Ordinal);
+    if (existing >= 0)
+    {
+        var next = text.IndexOf("\n### ", existing + heading.Length, StringComparison.Ordinal);
+        var nextRelease = text.IndexOf("\n## ", existing + heading.Length, StringComparison.Ordinal);
+        var end = new[] { next, nextRelease }.Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+        text = end < 0 ? text[..existing] + entry : text[..existing] + entry + "\n" + text[(end + 1)..];
+    }
+    else
+    {
+        var unreleased = System.Text.RegularExpressions.Regex.Match(text, @"^## .*Unreleased.*\n\n?", System.Text.RegularExpressions.RegexOptions.Multiline);
+        text = unreleased.Success
+            ? text[..(unreleased.Index + unreleased.Length)] + entry + "\n" + text[(unreleased.Index + unreleased.Length)..]
+            : text.Replace("# Release History\n\n", "# Release History\n\n## Unreleased\n\n" + entry + "\n");
+    }
+
+    System.IO.File.WriteAllText(path, text);
 }
 
 void ImportInto(DirectoryPath repository, string upstreamFile)

@@ -13,6 +13,11 @@ root.SetAction(parse =>
     {
         var result = SpecImporter.Import(from, to);
         Console.WriteLine($"Imported api-version {result.ApiVersion} from {from} (sha256 {result.InputSha256}): {result.Definitions} definitions, {result.Parameters} parameters, {result.Examples} examples -> {to}");
+        foreach (var note in result.Notes)
+        {
+            Console.WriteLine($"  note: {note}");
+        }
+
         return 0;
     }
     catch (Exception e) when (e is SpecImportException or IOException or System.Text.Json.JsonException)

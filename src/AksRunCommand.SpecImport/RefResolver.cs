@@ -19,23 +19,42 @@ internal sealed class RefResolver
 
     public HashSet<string> Examples { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every JSON document read: the upstream file and the common-types files its operations reach.</summary>
+    public IEnumerable<string> Documents => _documents.Keys;
+
+    /// <summary>What was changed or left out on the way, one line each.</summary>
+    public List<string> Notes { get; } = [];
+
     /// <summary>Rewrites every $ref in <paramref name="node"/> (which came from <paramref name="documentPath"/>) to a local one.</summary>
     public JsonNode Resolve(JsonNode node, string documentPath, JsonObject document)
     {
         switch (node)
         {
             case JsonObject obj when obj["x-ms-examples"] is JsonObject examples:
-                foreach (var (_, example) in examples)
+                foreach (var (title, example) in examples.ToList())
                 {
-                    if ((string?)example?["$ref"] is { } exampleRef)
+                    if ((string?)example?["$ref"] is not { } exampleRef)
                     {
-                        var file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(documentPath)!, exampleRef));
-                        if (File.Exists(file))
-                        {
-                            Examples.Add(file);
-                            example["$ref"] = "./examples/" + Path.GetFileName(file);
-                        }
+                        continue; // an inline example is kept as it is
                     }
+
+                    var file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(documentPath)!, exampleRef));
+                    if (File.Exists(file))
+                    {
+                        Examples.Add(file);
+                        example["$ref"] = "./examples/" + Path.GetFileName(file);
+                    }
+                    else
+                    {
+                        // Some upstream versions name example files they do not ship; a $ref to nothing would not resolve.
+                        examples.Remove(title);
+                        Notes.Add($"x-ms-examples '{title}' of {(string?)obj["operationId"] ?? "an operation"} dropped: {exampleRef} is not beside the upstream file.");
+                    }
+                }
+
+                if (examples.Count == 0)
+                {
+                    obj.Remove("x-ms-examples");
                 }
 
                 foreach (var (name, child) in obj.ToList())

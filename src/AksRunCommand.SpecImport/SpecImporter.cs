@@ -48,6 +48,7 @@ internal static class SpecImporter
         }
 
         MarkPrimaryErrorMessage(paths, resolver);
+        NormalizeSubscriptionId(paths, resolver);
         var version = (string?)root["info"]?["version"] ?? throw new SpecImportException("no info.version");
         var spec = new JsonObject
         {
@@ -84,8 +85,11 @@ internal static class SpecImporter
         }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        UpdateReadme(Path.Combine(specDirectory, "README.md"), upstream, version, sha);
-        return new ImportResult(version, sha, resolver.Definitions.Count, resolver.Parameters.Count, resolver.Examples.Count);
+        var read = resolver.Documents.Concat(resolver.Examples).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(f => (Relative(f), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))))
+            .ToList();
+        UpdateReadme(Path.Combine(specDirectory, "README.md"), Relative(upstream), version, sha, read, resolver.Notes);
+        return new ImportResult(version, sha, resolver.Definitions.Count, resolver.Parameters.Count, resolver.Examples.Count, resolver.Notes);
     }
 
     // Kiota makes the generated error exception's Message the ARM message only when the schema says which property it is.
@@ -105,6 +109,24 @@ internal static class SpecImporter
         }
     }
 
+    // ARM subscription ids are GUIDs. common-types v5 and later say so ("format": "uuid") and Kiota then indexes
+    // subscriptions by Guid; v3 and v4 leave the format out, which would turn the indexer into a string one and
+    // change the generated API with the vintage of common-types rather than with the service.
+    private static void NormalizeSubscriptionId(JsonObject paths, RefResolver resolver)
+    {
+        var inline = paths.SelectMany(p => p.Value!.AsObject())
+            .SelectMany(o => o.Value!["parameters"]?.AsArray() ?? [])
+            .Select(p => ((string?)p?["name"] ?? "(unnamed)", p));
+        foreach (var (name, parameter) in resolver.Parameters.Select(p => ("parameters/" + p.Key, (JsonNode?)p.Value)).Concat(inline))
+        {
+            if (parameter is JsonObject p && (string?)p["name"] == "subscriptionId" && (string?)p["in"] == "path" && (string?)p["type"] == "string" && p["format"] is null)
+            {
+                p["format"] = "uuid";
+                resolver.Notes.Add($"{name}: \"format\": \"uuid\" added (ARM subscription ids are GUIDs; common-types v5 and later declare it).");
+            }
+        }
+    }
+
     private static JsonObject Sorted(Dictionary<string, JsonNode> items)
     {
         var sorted = new JsonObject();
@@ -116,18 +138,38 @@ internal static class SpecImporter
         return sorted;
     }
 
-    private static void UpdateReadme(string readme, string upstream, string version, string sha)
+    // The path from "specification/" on, as in azure-rest-api-specs; the file name when it is not in such a layout.
+    private static string Relative(string path)
+    {
+        var marker = path.Replace('\\', '/');
+        var index = marker.IndexOf("specification/", StringComparison.Ordinal);
+        return index >= 0 ? marker[index..] : Path.GetFileName(path);
+    }
+
+    private static void UpdateReadme(string readme, string relative, string version, string sha, List<(string Path, string Sha256)> read, List<string> notes)
     {
         const string start = "<!-- import:start -->";
         const string end = "<!-- import:end -->";
-        var marker = upstream.Replace('\\', '/');
-        var index = marker.IndexOf("specification/", StringComparison.Ordinal);
-        var relative = index >= 0 ? marker[index..] : Path.GetFileName(upstream);
         var block = new StringBuilder()
             .Append(start).Append('\n')
             .Append("Last import: `").Append(relative).Append("`, api-version **").Append(version).Append("**, input sha256 `").Append(sha).Append("`,\n")
-            .Append("by `./build.sh --target=ImportSpec --upstream=<that file>`.\n")
-            .Append(end);
+            .Append("by `./build.sh --target=ImportSpec --upstream=<that file>` (or `UpgradeApiVersion`). Every file it read:\n\n")
+            .Append("| file | sha256 |\n| --- | --- |\n");
+        foreach (var (path, hash) in read)
+        {
+            block.Append("| `").Append(path).Append("` | `").Append(hash).Append("` |\n");
+        }
+
+        if (notes.Count > 0)
+        {
+            block.Append("\nWhat this import changed or left out of what upstream says:\n\n");
+            foreach (var note in notes)
+            {
+                block.Append("- ").Append(note).Append('\n');
+            }
+        }
+
+        block.Append(end);
         var text = File.Exists(readme) ? File.ReadAllText(readme) : "# spec/\n\n" + start + "\n" + end + "\n";
         var from = text.IndexOf(start, StringComparison.Ordinal);
         var to = text.IndexOf(end, StringComparison.Ordinal);

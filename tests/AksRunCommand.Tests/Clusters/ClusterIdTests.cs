@@ -68,14 +68,30 @@ public sealed class ClusterIdTests
     [Fact]
     public void Patterns_AreThoseOfTheCheckedInSpec()
     {
+        // Every pattern the spec declares for the two names, wherever it declares them (shared parameters up to
+        // 2024, inline from 2025-10-01 on; common-types v6 declares none for the resource group), is ClusterId's.
         using var spec = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "spec", "aks-runcommand.json")));
-        var parameters = spec.RootElement.GetProperty("parameters");
+        var declared = new List<(string Name, string Pattern)>();
+        foreach (var path in spec.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                foreach (var parameter in operation.Value.GetProperty("parameters").EnumerateArray())
+                {
+                    var resolved = parameter.TryGetProperty("$ref", out var reference)
+                        ? spec.RootElement.GetProperty("parameters").GetProperty(reference.GetString()!.Split('/')[^1])
+                        : parameter;
+                    if (resolved.TryGetProperty("pattern", out var pattern))
+                    {
+                        declared.Add((resolved.GetProperty("name").GetString()!, pattern.GetString()!));
+                    }
+                }
+            }
+        }
 
-        var rgPattern = parameters.GetProperty("ResourceGroupNameParameter").GetProperty("pattern").GetString();
-        var clusterPattern = parameters.GetProperty("ResourceNameParameter").GetProperty("pattern").GetString();
-
-        Assert.Equal(ClusterId.ResourceGroupNamePattern, rgPattern);
-        Assert.Equal(ClusterId.ClusterNamePattern, clusterPattern);
+        Assert.Contains(declared, d => d.Name == "resourceName"); // every api-version so far declares the cluster name's rule
+        Assert.All(declared.Where(d => d.Name == "resourceGroupName"), d => Assert.Equal(ClusterId.ResourceGroupNamePattern, d.Pattern));
+        Assert.All(declared.Where(d => d.Name == "resourceName"), d => Assert.Equal(ClusterId.ClusterNamePattern, d.Pattern));
     }
 
     [Theory]

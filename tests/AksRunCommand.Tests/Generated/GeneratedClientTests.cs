@@ -1,6 +1,9 @@
 using AksRunCommand.Generated;
 using AksRunCommand.Generated.Models;
+using System.Text.Json.Nodes;
 using AksRunCommand.Testing;
+using AksRunCommand.Tests.Shared;
+using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 
@@ -61,22 +64,50 @@ public sealed class GeneratedClientTests : IDisposable
         Assert.Equal("namespace dummy created", result.Properties.Logs);
     }
 
+    // Version-agnostic: the error type's name follows the api-version (CloudError up to 2024, ErrorResponse from
+    // 2025-10-01), so it is read from the spec.
     [Fact]
-    public async Task RunCommand_CloudErrorBody_ThrowsGeneratedCloudErrorWithCodeAndMessage()
+    public async Task RunCommand_ArmErrorBody_ThrowsTheSpecsGeneratedErrorWithCodeTargetDetailsAndMessage()
     {
         _fake.When("kubectl get pods").OnStart(FakeFault.Reply(404,
             """{"error":{"code":"ResourceNotFound","message":"The Resource 'Microsoft.ContainerService/managedClusters/clustername1' under resource group 'rg1' was not found.","target":"resourceName","details":[{"code":"Inner","message":"inner detail"}]}}"""));
         var cluster = CreateSut().Subscriptions[Guid.Parse(SubscriptionId)].ResourceGroups["rg1"].Providers.MicrosoftContainerService.ManagedClusters["clustername1"];
 
-        var error = await Assert.ThrowsAsync<CloudError>(() => cluster.RunCommand.PostAsync(
+        var error = await Assert.ThrowsAnyAsync<ApiException>(() => cluster.RunCommand.PostAsync(
             new RunCommandRequest { Command = "kubectl get pods" }, c => c.QueryParameters.ApiVersion = ApiVersion));
 
+        Assert.True(error.GetType().Name == DefaultErrorSchema(), $"the generated error is {error.GetType().Name}; the spec's default error schema is {DefaultErrorSchema()}");
         Assert.Equal(404, error.ResponseStatusCode);
-        Assert.Equal("ResourceNotFound", error.Error!.Code);
-        Assert.Equal("resourceName", error.Error.Target);
-        Assert.Equal("Inner", Assert.Single(error.Error.Details!).Code);
-        // x-ms-primary-error-message on CloudErrorBody.message makes the exception's Message the ARM message.
+        // x-ms-primary-error-message on the error body's message makes the exception's Message the ARM message.
         Assert.Equal("The Resource 'Microsoft.ContainerService/managedClusters/clustername1' under resource group 'rg1' was not found.", error.Message);
+
+        // ARM's error shape is ARM-wide (error: code, message, target, details) whatever the generated types are called;
+        // read by name, because newer common-types mark the fields read-only and Kiota then does not serialize them back.
+        var body = Property(error, "Error");
+        Assert.Equal("ResourceNotFound", Property(body, "Code"));
+        Assert.Equal("resourceName", Property(body, "Target"));
+        var details = Assert.IsAssignableFrom<System.Collections.IEnumerable>(Property(body, "Details")).Cast<object>().ToList();
+        Assert.Equal("Inner", Property(Assert.Single(details), "Code"));
+    }
+
+    private static object? Property(object? value, string name)
+    {
+        Assert.NotNull(value);
+        var property = value.GetType().GetProperty(name);
+        Assert.True(property is not null, $"{value.GetType().Name} has no property {name}");
+        return property.GetValue(value);
+    }
+
+    // The schema both operations name as their default response, e.g. CloudError or ErrorResponse.
+    private static string DefaultErrorSchema()
+    {
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "spec", "aks-runcommand.json")))!;
+        var names = spec["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject())
+            .Select(o => ((string?)o.Value!["responses"]!["default"]!["schema"]!["$ref"])!.Split('/')[^1])
+            .Distinct()
+            .ToList();
+        return Assert.Single(names);
     }
 
     private BaseAksRunCommandClient CreateSut()
