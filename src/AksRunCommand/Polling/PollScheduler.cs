@@ -11,6 +11,7 @@ namespace AksRunCommand.Polling;
 internal sealed class PollScheduler
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
     private readonly TimeProvider _timeProvider;
     private readonly RequestBudgets _budgets;
     private readonly ILogger _logger;
@@ -170,6 +171,13 @@ internal sealed class PollScheduler
                     // Not disposed: it has no timer, and a late Cancel from a poll that read it must not throw.
                     _wake = wake = new CancellationTokenSource();
                     wait = next is { } at ? Until(at, now) : null;
+                    if (wait == TimeSpan.Zero && admitted.Count == 0 && expired.Count == 0)
+                    {
+                        // Due now and yet nothing could go (a pause or a budget that rounds to no time left): a zero
+                        // delay completes at once and the loop would spin on this thread, and under a test clock
+                        // (whose advance runs this loop) time would never move on. Wait for the shortest timer instead.
+                        wait = MinimumWait;
+                    }
                 }
             }
 
@@ -289,7 +297,7 @@ internal sealed class PollScheduler
             if (!_budgets.Enabled && _budgets.For(operation.Subscription, write: false).PausedFor() is { } pause)
             {
                 (shortOf ??= []).Add(operation.Subscription); // the service said 429: even without a budget, wait it out
-                retry = Min(retry, now + (long)(pause.TotalSeconds * _timeProvider.TimestampFrequency));
+                retry = Min(retry, now + Math.Max(1, (long)Math.Ceiling(pause.TotalSeconds * _timeProvider.TimestampFrequency)));
                 continue;
             }
 
@@ -300,7 +308,7 @@ internal sealed class PollScheduler
                 {
                     (shortOf ??= []).Add(operation.Subscription);
                     var wait = lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMilliseconds(100);
-                    retry = Min(retry, now + (long)(wait.TotalSeconds * _timeProvider.TimestampFrequency));
+                    retry = Min(retry, now + Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds * _timeProvider.TimestampFrequency)));
                     continue;
                 }
             }
@@ -333,7 +341,9 @@ internal sealed class PollScheduler
     private TimeSpan Until(long at, long now)
     {
         var seconds = Math.Clamp((at - now) / (double)_timeProvider.TimestampFrequency, 0, MaxSleep.TotalSeconds);
-        return TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+        // Whole milliseconds, rounded up: timers (the system's and the test clock's) count in milliseconds, and a
+        // delay under one completes at once, which would make the loop look again without waiting.
+        return TimeSpan.FromMilliseconds(Math.Ceiling(seconds * 1000));
     }
 
     private static long? Min(long? a, long? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);

@@ -58,13 +58,13 @@ internal sealed class TokenBucketLimiter : RateLimiter
         }
     }
 
-    /// <summary>How long a 429's pause still holds; null when it does not.</summary>
+    /// <summary>How long a 429's pause still holds, in whole milliseconds rounded up (a timer's unit: a shorter delay would complete at once); null when it does not.</summary>
     public TimeSpan? PausedFor()
     {
         lock (_gate)
         {
             var now = _clock.GetTimestamp();
-            return now < _pausedUntil ? TimeSpan.FromSeconds((_pausedUntil - now) / (double)_clock.TimestampFrequency) : null;
+            return now < _pausedUntil ? TimeSpan.FromMilliseconds(Math.Ceiling((_pausedUntil - now) * 1000.0 / _clock.TimestampFrequency)) : null;
         }
     }
 
@@ -154,7 +154,8 @@ internal sealed class TokenBucketLimiter : RateLimiter
         var pause = now < _pausedUntil ? (_pausedUntil - now) / (double)_clock.TimestampFrequency : 0;
         var rate = now < _gentleUntil ? _perSecond / 2 : _perSecond;
         var refill = Math.Max(0, permitCount - _tokens) / rate;
-        return TimeSpan.FromSeconds(Math.Min(pause + refill + 0.001, 3600));
+        // Whole milliseconds, at least one, rounded up: a timer's unit (a shorter delay would complete at once and spin).
+        return TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(Math.Min(pause + refill, 3600) * 1000)));
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _clock.TimestampFrequency);
