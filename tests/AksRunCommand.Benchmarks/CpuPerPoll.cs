@@ -5,23 +5,24 @@ namespace AksRunCommand.Benchmarks;
 /// <summary>
 /// Client CPU per 1,000 polls with 1,000 operations in flight: each operation Running for 10 polls a second apart,
 /// on the real clock, against the loopback server in another process (its CPU is not counted). CPU is this
-/// process's user + system time from the first POST to the last result, after a warm-up of 50 runs.
+/// process's user + system time from the first POST to the last result, after a warm-up of 50 runs. Both clients
+/// are pinned to one protocol (<see cref="ProtocolPin"/>).
 /// </summary>
 public static class CpuPerPoll
 {
     public const int RunningPolls = 10;
 
-    public static async Task<string> RunAsync(string implementation, int operations)
+    public static async Task<string> RunAsync(string implementation, int operations, string protocol)
     {
         using var server = ArmServerProcess.Start(RunningPolls);
         var credential = new JwtCredential();
         var second = TimeSpan.FromSeconds(1);
         IRunner runner = implementation == "facade"
-            ? FacadeRunner.Plain(server.Endpoint, server.CreateTransport(), credential, second) // budget off: loopback is not ARM
-            : new AzureCoreRunner(server.Endpoint, server.CreateTransport(), credential, second);
+            ? FacadeRunner.Plain(server.Endpoint, server.CreateTransport(protocol), credential, second) // budget off: loopback is not ARM
+            : new AzureCoreRunner(server.Endpoint, server.CreateTransport(protocol), credential, second);
         var warm = (IRunner)(implementation == "facade"
-            ? FacadeRunner.Plain(server.Endpoint, server.CreateTransport(), credential)
-            : new AzureCoreRunner(server.Endpoint, server.CreateTransport(), credential));
+            ? FacadeRunner.Plain(server.Endpoint, server.CreateTransport(protocol), credential)
+            : new AzureCoreRunner(server.Endpoint, server.CreateTransport(protocol), credential));
         for (var i = 0; i < 50; i++)
         {
             await warm.RunAsync("warm-up");

@@ -36,9 +36,9 @@ if (args is ["scale", var implementation])
     return 0;
 }
 
-if (args is ["cpu", var cpuImplementation])
+if (args is ["cpu", var cpuImplementation, var cpuProtocol])
 {
-    Console.WriteLine(await CpuPerPoll.RunAsync(cpuImplementation, 1000));
+    Console.WriteLine(await CpuPerPoll.RunAsync(cpuImplementation, 1000, cpuProtocol));
     return 0;
 }
 
@@ -70,7 +70,7 @@ Console.Error.WriteLine($"aksrun-bench: {(quick ? "quick (in-process toolchain, 
 var config = ManualConfig.CreateEmpty()
     .AddJob(quick
         ? Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(6).WithLaunchCount(1)
-        : Job.Default)
+        : Job.Default.WithMaxIterationCount(40)) // loopback TLS on 2 cores is noisy: unbounded, each case runs to 100 iterations (about 6 minutes)
     .AddDiagnoser(MemoryDiagnoser.Default)
     .AddColumnProvider(DefaultConfig.Instance.GetColumnProviders().ToArray())
     .AddLogger(quick ? NullLogger.Instance : ConsoleLogger.Default)
@@ -78,34 +78,46 @@ var config = ManualConfig.CreateEmpty()
 
 // 1. Client overhead: one run (POST, GET Running, GET 200), the server in another process, so allocations are the client's.
 var run = BenchmarkRunner.Run<ClientOverheadBenchmarks>(config);
-double Mean(Summary s, string method, string? input = null) => Find(s, method, input).ResultStatistics!.Mean;
-long Bytes(Summary s, string method, string? input = null) { var r = Find(s, method, input); return r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? 0; }
-var raw = Mean(run, "Raw");
-var facade = Mean(run, "Facade");
-var facadeDi = Mean(run, "FacadeDependencyInjection");
-var azureCore = Mean(run, "AzureCore");
-report.Line("run time facade", facade / 1000, "us", azureCore / 1000, "AzureCore");
-report.Line("run time facade", facade / 1000, "us", raw / 1000, "raw");
-report.Line("run time AzureCore", azureCore / 1000, "us", raw / 1000, "raw");
-report.Line("run time facade DI", facadeDi / 1000, "us", facade / 1000, "facade");
-report.Line("run allocations facade", Bytes(run, "Facade") / 1024.0, "KB", Bytes(run, "AzureCore") / 1024.0, "AzureCore");
-report.Line("run allocations facade", Bytes(run, "Facade") / 1024.0, "KB", Bytes(run, "Raw") / 1024.0, "raw");
-report.Line("run allocations AzureCore", Bytes(run, "AzureCore") / 1024.0, "KB", Bytes(run, "Raw") / 1024.0, "raw");
-report.Line("run allocations facade DI", Bytes(run, "FacadeDependencyInjection") / 1024.0, "KB", Bytes(run, "Facade") / 1024.0, "facade");
+double Mean(Summary s, string method, (string Name, string Value) parameter) => Find(s, method, parameter).ResultStatistics!.Mean;
+long Bytes(Summary s, string method, (string Name, string Value) parameter) { var r = Find(s, method, parameter); return r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? 0; }
+// The headline lines are HTTP/2 (what the facade asks ARM for); the same figures over HTTP/1.1 (what Azure.Core's
+// transport sends) follow. Every client is pinned to the protocol of its line.
+foreach (var protocol in new[] { "HTTP/2", "HTTP/1.1" })
+{
+    var suffix = protocol == "HTTP/2" ? string.Empty : " over HTTP/1.1";
+    var p = ("Protocol", protocol);
+    var raw = Mean(run, "Raw", p);
+    var facade = Mean(run, "Facade", p);
+    var facadeDi = Mean(run, "FacadeDependencyInjection", p);
+    var azureCore = Mean(run, "AzureCore", p);
+    report.Line($"run time facade{suffix}", facade / 1000, "us", azureCore / 1000, "AzureCore");
+    report.Line($"run time facade{suffix}", facade / 1000, "us", raw / 1000, "raw");
+    report.Line($"run time AzureCore{suffix}", azureCore / 1000, "us", raw / 1000, "raw");
+    report.Line($"run time facade DI{suffix}", facadeDi / 1000, "us", facade / 1000, "facade");
+    report.Line($"run allocations facade{suffix}", Bytes(run, "Facade", p) / 1024.0, "KB", Bytes(run, "AzureCore", p) / 1024.0, "AzureCore");
+    report.Line($"run allocations facade{suffix}", Bytes(run, "Facade", p) / 1024.0, "KB", Bytes(run, "Raw", p) / 1024.0, "raw");
+    report.Line($"run allocations AzureCore{suffix}", Bytes(run, "AzureCore", p) / 1024.0, "KB", Bytes(run, "Raw", p) / 1024.0, "raw");
+    report.Line($"run allocations facade DI{suffix}", Bytes(run, "FacadeDependencyInjection", p) / 1024.0, "KB", Bytes(run, "Facade", p) / 1024.0, "facade");
+}
 
 // 2. CPU per 1,000 polls with 1,000 operations in flight, each implementation in a process of its own.
-var facadeCpu = Child("cpu", "facade");
-var azureCoreCpu = Child("cpu", "azurecore");
-report.Line("cpu per 1000 polls at 1000 operations facade", facadeCpu["cpu-ms"] / (facadeCpu["polls"] / 1000), "ms", azureCoreCpu["cpu-ms"] / (azureCoreCpu["polls"] / 1000), "AzureCore");
-report.Line("cpu correct results facade", facadeCpu["correct"], "results", azureCoreCpu["correct"], "AzureCore");
+foreach (var protocol in new[] { "HTTP/2", "HTTP/1.1" })
+{
+    var suffix = protocol == "HTTP/2" ? string.Empty : " over HTTP/1.1";
+    var facadeCpu = Child("cpu", "facade", protocol);
+    var azureCoreCpu = Child("cpu", "azurecore", protocol);
+    report.Line($"cpu per 1000 polls at 1000 operations facade{suffix}", facadeCpu["cpu-ms"] / (facadeCpu["polls"] / 1000), "ms", azureCoreCpu["cpu-ms"] / (azureCoreCpu["polls"] / 1000), "AzureCore");
+    report.Line($"cpu correct results facade{suffix}", facadeCpu["correct"], "results", azureCoreCpu["correct"], "AzureCore");
+}
 
 // 3. Context build.
 var context = BenchmarkRunner.Run<ContextBuildBenchmarks>(config);
 foreach (var input in new[] { "folder", "binary" })
 {
-    var baseline = Mean(context, "ZipArchiveBaseline", input);
-    report.Line($"context time builder {input}", Mean(context, "Builder", input) / 1e6, "ms", baseline / 1e6, "ZipArchive");
-    report.Line($"context allocations builder {input}", Bytes(context, "Builder", input) / 1048576.0, "MB", Bytes(context, "ZipArchiveBaseline", input) / 1048576.0, "ZipArchive");
+    var i = ("Input", input);
+    var baseline = Mean(context, "ZipArchiveBaseline", i);
+    report.Line($"context time builder {input}", Mean(context, "Builder", i) / 1e6, "ms", baseline / 1e6, "ZipArchive");
+    report.Line($"context allocations builder {input}", Bytes(context, "Builder", i) / 1048576.0, "MB", Bytes(context, "ZipArchiveBaseline", i) / 1048576.0, "ZipArchive");
     var builderPeak = Child("peak", "builder", input);
     var zipPeak = Child("peak", "ziparchive", input);
     report.Line($"context peak growth builder {input}", builderPeak["peak-growth-bytes"] / 1048576.0, "MB", zipPeak["peak-growth-bytes"] / 1048576.0, "ZipArchive");
@@ -166,9 +178,9 @@ report.Line("fleet 1000 real clock succeeded", fleetReal["succeeded"], "clusters
 report.Print();
 return 0;
 
-static BenchmarkReport Find(Summary summary, string method, string? input) =>
+static BenchmarkReport Find(Summary summary, string method, (string Name, string Value) parameter) =>
     summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
-        && (input is null || (string)r.BenchmarkCase.Parameters["Input"] == input));
+        && (string)r.BenchmarkCase.Parameters[parameter.Name] == parameter.Value);
 
 static Dictionary<string, double> Child(params string[] arguments)
 {
