@@ -331,6 +331,20 @@ Task("PackageSmoke")
         throw new CakeException("the package consumer did not print the fake's output:\n" + output);
     Information("a consumer restored AksRunCommand and AksRunCommand.Testing " + version + " from artifacts/packages, built and ran");
     DeleteDirectory(smoke, new DeleteDirectorySettings { Recursive = true, Force = true });
+
+    // Debuggable from the package alone: every source file of each symbol package's PDB is embedded in it.
+    foreach (var symbols in GetFiles(packages.FullPath + "/AksRunCommand*.snupkg"))
+    {
+        foreach (var (pdb, documents, embedded) in EmbeddedSources(symbols.FullPath))
+        {
+            Information($"{symbols.GetFilename()}: {pdb} embeds {embedded.Count} of {documents.Count} source files");
+            if (documents.Count == 0 || embedded.Count != documents.Count)
+                throw new CakeException($"{symbols.GetFilename()}: {pdb} does not embed " + string.Join(", ", documents.Except(embedded)));
+            if (HasArgument("list-sources"))
+                foreach (var document in embedded)
+                    Information("  " + document);
+        }
+    }
 });
 
 Task("CI")
@@ -657,3 +671,42 @@ string Capture(string tool, IDictionary<string, string> environment, DirectoryPa
 }
 
 int CountFiles(DirectoryPath dir) => ListRelative(dir).Count;
+
+// The source documents of each portable PDB in a .snupkg, and those whose source is embedded (EmbedAllSources).
+List<(string Pdb, List<string> Documents, List<string> Embedded)> EmbeddedSources(string snupkg)
+{
+    var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE"); // the Portable PDB's EmbeddedSource kind
+    var found = new List<(string, List<string>, List<string>)>();
+    var zip = System.IO.Compression.ZipFile.OpenRead(snupkg);
+    try
+    {
+        foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase)))
+        {
+            var bytes = new MemoryStream();
+            var open = entry.Open();
+            open.CopyTo(bytes);
+            open.Dispose();
+            bytes.Position = 0;
+            var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(bytes);
+            var reader = provider.GetMetadataReader();
+            var documents = new List<string>();
+            var embedded = new List<string>();
+            foreach (var handle in reader.Documents)
+            {
+                var name = reader.GetString(reader.GetDocument(handle).Name);
+                documents.Add(name);
+                if (reader.GetCustomDebugInformation(handle).Any(c => reader.GetGuid(reader.GetCustomDebugInformation(c).Kind) == embeddedSource))
+                    embedded.Add(name);
+            }
+
+            provider.Dispose();
+            found.Add((entry.FullName, documents, embedded));
+        }
+    }
+    finally
+    {
+        zip.Dispose();
+    }
+
+    return found;
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AksRunCommand.Cli.Commands;
+using AksRunCommand.Cli.Telemetry;
 
 namespace AksRunCommand.Cli;
 
@@ -14,6 +15,12 @@ internal static class AksRunApp
 
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken)
     {
+        if (args is ["--version"])
+        {
+            host.Out.Write(ToolVersion.Text); // more than System.CommandLine's version line: what a bug report needs
+            return 0;
+        }
+
         var root = BuildCommandLine(host);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -23,14 +30,20 @@ internal static class AksRunApp
             return OwnFailure;
         }
 
+        var verbose = args.Contains("--verbose");
+        using var telemetry = CliTelemetry.Start(host, verbose, parsed.CommandResult.Command.Name);
+        int exitCode;
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = host.Out, Error = host.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancellationToken);
+            exitCode = await parsed.InvokeAsync(new InvocationConfiguration { Output = host.Out, Error = host.Error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (Exception e)
         {
-            return FailureGuard.Report(host, args.Contains("--verbose"), $"unexpected failure ({e.GetType().Name}): {e.Message}", e);
+            exitCode = FailureGuard.Report(host, verbose, $"unexpected failure ({e.GetType().Name}): {e.Message}", e);
         }
+
+        telemetry.Ended(exitCode);
+        return exitCode;
     }
 
     private static RootCommand BuildCommandLine(CliHost host)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Reflection;
+using AksRunCommand.Diagnostics;
 using AksRunCommand.Generated;
 using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item;
 using AksRunCommand.Http;
@@ -95,18 +97,70 @@ public partial class AksRunCommandClient
     {
         EnsureValid(cluster);
         ArgumentNullException.ThrowIfNull(content);
+        using var span = StartRunSpan(cluster, content);
+        RunCommandOperation? operation = null;
+        var startRetries = 0;
+        try
+        {
+            (operation, var started) = await StartOperationAsync(cluster, content, cancellationToken).ConfigureAwait(false);
+            startRetries = started.Retries;
+            span?.SetTag(Telemetry.CommandId, operation.Id);
+            span?.SetTag(Telemetry.ClusterToken, started.ClusterTokenSent);
+            if (started.Completed is { } finished)
+            {
+                Telemetry.Finished(span, finished);
+            }
+            else if (waitUntil == WaitUntil.Completed)
+            {
+                Telemetry.Finished(span, await operation.WaitAsync(options: null, span, cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                span?.SetTag(Telemetry.Outcome, "started");
+            }
+
+            return operation;
+        }
+        catch (Exception e)
+        {
+            Telemetry.Fail(span, e);
+            throw;
+        }
+        finally
+        {
+            span?.SetTag(Telemetry.PollCount, operation?.PollCount ?? 0);
+            span?.SetTag(Telemetry.RetryCount, startRetries + (operation?.Retries ?? 0));
+        }
+    }
+
+    // The run request; from its acceptance on, every outcome carries the command id.
+    internal async Task<(RunCommandOperation Operation, StartOutcome Started)> StartOperationAsync(ClusterId cluster, RunCommandContent content, CancellationToken cancellationToken)
+    {
         var clusterBuilder = ClusterBuilder(cluster);
         var started = await _starter.StartAsync(clusterBuilder, cluster, content, cancellationToken).ConfigureAwait(false);
-
-        // The service accepted the command: from here every outcome carries its id.
         var firstPoll = PollDelays.Next(_options.Polling, 0, TimeSpan.Zero, started.RetryAfter, cluster, started.CommandId);
-        var operation = CreateOperation(clusterBuilder, cluster, started.CommandId, firstPoll, started.Completed);
-        if (waitUntil == WaitUntil.Completed)
+        if (started.Completed is { } finished)
         {
-            await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
+            Telemetry.Completed(finished, polls: 0, TimeSpan.Zero); // a 200 on the run request: finished without a poll
         }
 
-        return operation;
+        return (CreateOperation(clusterBuilder, cluster, started.CommandId, firstPoll, started.Completed, acceptedHere: true), started);
+    }
+
+    /// <summary>The span of one run (<see cref="Telemetry.RunSpan"/>), the command text only when the options allow it.</summary>
+    internal Activity? StartRunSpan(ClusterId cluster, RunCommandContent content)
+    {
+        var span = Telemetry.Start(Telemetry.RunSpan, cluster);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(Telemetry.ApiVersion, _options.ApiVersion);
+            if (_options.Diagnostics.IncludeCommandText)
+            {
+                span.SetTag(Telemetry.CommandText, content.Command);
+            }
+        }
+
+        return span;
     }
 
     /// <summary>Rebuilds the operation of a command started earlier (in any process), to poll or wait for it again.</summary>
@@ -120,10 +174,10 @@ public partial class AksRunCommandClient
         return CreateOperation(ClusterBuilder(cluster), cluster, commandId, TimeSpan.Zero, completed: null);
     }
 
-    private RunCommandOperation CreateOperation(WithResourceNameItemRequestBuilder clusterBuilder, ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed)
+    private RunCommandOperation CreateOperation(WithResourceNameItemRequestBuilder clusterBuilder, ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed, bool acceptedHere = false)
     {
         var poller = new CommandPoller(_adapter, clusterBuilder, cluster, commandId, _options.ApiVersion, _pollRetry, _budgets, _options.TimeProvider, _logger);
-        return new RunCommandOperation(poller, _scheduler, cluster, commandId, firstPoll, _options, _logger, completed);
+        return new RunCommandOperation(poller, _scheduler, cluster, commandId, firstPoll, _options, _logger, completed, acceptedHere);
     }
 
     private WithResourceNameItemRequestBuilder ClusterBuilder(ClusterId cluster) =>

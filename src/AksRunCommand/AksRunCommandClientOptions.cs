@@ -76,6 +76,9 @@ public sealed class AksRunCommandClientOptions
     /// <summary>Where log lines go; default none. Polls are logged at Information, never with secrets.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>What the client's spans may carry (<see cref="Diagnostics.AksRunCommandDiagnostics"/> names the source and meter).</summary>
+    public Diagnostics.AksRunCommandDiagnosticsOptions Diagnostics { get; } = new();
+
     /// <summary>The clock every wait goes through; default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider
     {

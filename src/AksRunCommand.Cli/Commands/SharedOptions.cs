@@ -21,7 +21,7 @@ internal sealed class SharedOptions
 
     public Option<int?> Timeout { get; } = CreateTimeout();
 
-    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Print stack traces of failures." };
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Print the client's spans (run, run request, polls; ids, states, counts, never a token or the command) and stack traces of failures on stderr." };
 
     public ConnectionFlags Connection(ParseResult parse) =>
         new(parse.GetValue(Subscription), parse.GetValue(ResourceGroup), parse.GetValue(Name), parse.GetValue(Endpoint), parse.GetValue(ApiVersion), parse.GetValue(Emulator));

@@ -1,6 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Azure;
+using AksRunCommand.Diagnostics;
 
 namespace AksRunCommand.Fleets;
 
@@ -30,17 +31,34 @@ internal sealed class FleetRunner
         _options = options;
     }
 
+    /// <remarks>One span over the fleet (<see cref="Telemetry.FleetSpan"/>), one run span per cluster under it.</remarks>
     public async IAsyncEnumerable<FleetOutcome> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var journal = _options.JournalPath is { } path ? FleetJournal.Open(path, _content) : null;
-        var outcomes = Channel.CreateUnbounded<FleetOutcome>();
-        var producer = ProduceAsync(journal, outcomes.Writer, cancellationToken);
-        await foreach (var outcome in outcomes.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        using var span = Telemetry.Source.StartActivity(Telemetry.FleetSpan, ActivityKind.Internal);
+        span?.SetTag(Telemetry.AzNamespace, Telemetry.Namespace);
+        span?.SetTag(Telemetry.ApiVersion, _client.ApiVersion);
+        span?.SetTag(Telemetry.FleetClusters, _clusters.Count);
+        span?.SetTag(Telemetry.FleetMaxParallel, _options.MaxParallel);
+        try
         {
-            yield return outcome;
-        }
+            using var journal = _options.JournalPath is { } path ? FleetJournal.Open(path, _content) : null;
+            var outcomes = Channel.CreateUnbounded<FleetOutcome>();
+            var producer = ProduceAsync(journal, outcomes.Writer, cancellationToken); // its clusters' spans are children of this one
+            await foreach (var outcome in outcomes.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return outcome;
+            }
 
-        await producer.ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                span?.SetTag(Telemetry.FleetSucceeded, _succeeded);
+                span?.SetTag(Telemetry.FleetFailed, _failed);
+            }
+        }
     }
 
     private async Task ProduceAsync(FleetJournal? journal, ChannelWriter<FleetOutcome> outcomes, CancellationToken cancellationToken)
@@ -132,7 +150,17 @@ internal sealed class FleetRunner
         Emit(outcomes, outcome);
     }
 
+    // One run span per cluster, whether it is started now or waited for again from the journal.
     private async Task<FleetOutcome> RunAsync(ClusterId cluster, string? commandId, FleetJournal? journal, CancellationToken cancellationToken)
+    {
+        using var span = _client.StartRunSpan(cluster, _content);
+        var run = new RunTrace(span);
+        var outcome = await RunInSpanAsync(cluster, commandId, journal, run, cancellationToken).ConfigureAwait(false);
+        run.End(outcome);
+        return outcome;
+    }
+
+    private async Task<FleetOutcome> RunInSpanAsync(ClusterId cluster, string? commandId, FleetJournal? journal, RunTrace run, CancellationToken cancellationToken)
     {
         RunCommandOperation operation;
         if (commandId is null)
@@ -145,7 +173,8 @@ internal sealed class FleetRunner
                     await journal.IntentAsync(cluster).ConfigureAwait(false); // on disk before the request goes out
                 }
 
-                operation = await _client.RunCommandAsync(WaitUntil.Started, cluster, _content, cancellationToken).ConfigureAwait(false);
+                (operation, var started) = await _client.StartOperationAsync(cluster, _content, cancellationToken).ConfigureAwait(false);
+                run.Started(operation, started);
                 if (journal is not null)
                 {
                     await journal.AcceptedAsync(cluster, operation.Id).ConfigureAwait(false); // on disk before the wait
@@ -195,12 +224,13 @@ internal sealed class FleetRunner
         else
         {
             operation = _client.GetRunCommandOperation(cluster, commandId);
+            run.Started(operation, null);
         }
 
         Move(ref _running, +1);
         try
         {
-            var result = await operation.WaitForCompletionAsync(new RunCommandWaitOptions { MaxWait = _options.MaxWait }, cancellationToken).ConfigureAwait(false);
+            var result = await operation.WaitAsync(new RunCommandWaitOptions { MaxWait = _options.MaxWait }, run.Span, cancellationToken).ConfigureAwait(false);
             var kind = result.IsSuccess ? FleetOutcomeKind.Succeeded : result.HasRun ? FleetOutcomeKind.NonZeroExit : FleetOutcomeKind.ProvisioningFailed;
             var error = kind == FleetOutcomeKind.Succeeded ? null : new CommandFailedException(result);
             return await EndAsync(journal, new FleetOutcome(cluster, kind, operation.Id, result, error), record: true).ConfigureAwait(false);
@@ -279,4 +309,44 @@ internal sealed class FleetRunner
     }
 
     private static string OneLine(Exception e) => string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
+    // What a cluster's run span records: the command id once accepted, polls and retries, the outcome.
+    private sealed class RunTrace(Activity? span)
+    {
+        private RunCommandOperation? _operation;
+        private int _startRetries;
+
+        public Activity? Span { get; } = span;
+
+        public void Started(RunCommandOperation operation, Operations.StartOutcome? started)
+        {
+            _operation = operation;
+            _startRetries = started?.Retries ?? 0;
+            Span?.SetTag(Telemetry.CommandId, operation.Id);
+            if (started is not null)
+            {
+                Span?.SetTag(Telemetry.ClusterToken, started.ClusterTokenSent);
+            }
+        }
+
+        public void End(FleetOutcome outcome)
+        {
+            if (Span is null)
+            {
+                return;
+            }
+
+            Span.SetTag("aks.runcommand.fleet.outcome", outcome.Kind.ToString());
+            Span.SetTag(Telemetry.PollCount, _operation?.PollCount ?? 0);
+            Span.SetTag(Telemetry.RetryCount, _startRetries + (_operation?.Retries ?? 0));
+            if (outcome.Result is { } result)
+            {
+                Telemetry.Finished(Span, result);
+            }
+            else if (outcome.Error is { } error)
+            {
+                Telemetry.Fail(Span, error);
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using AksRunCommand.Diagnostics;
 using AksRunCommand.Errors;
@@ -35,7 +36,25 @@ internal sealed class CommandStarter
         _retry429 = ArmRetryPipelines.ForStart(options.Retry, options.TimeProvider, options.Randomizer, logger);
     }
 
+    /// <summary>The run request, in its span (<see cref="Telemetry.StartSpan"/>, a child of the caller's run span).</summary>
     public async Task<StartOutcome> StartAsync(WithResourceNameItemRequestBuilder clusterBuilder, ClusterId cluster, RunCommandContent content, CancellationToken cancellationToken)
+    {
+        using var span = Telemetry.Start(Telemetry.StartSpan, cluster);
+        try
+        {
+            var started = await StartInSpanAsync(clusterBuilder, cluster, content, span, cancellationToken).ConfigureAwait(false);
+            Telemetry.CommandsStarted.Add(1);
+            span?.SetTag(Telemetry.CommandId, started.CommandId);
+            return started;
+        }
+        catch (Exception e)
+        {
+            Telemetry.Fail(span, e);
+            throw;
+        }
+    }
+
+    private async Task<StartOutcome> StartInSpanAsync(WithResourceNameItemRequestBuilder clusterBuilder, ClusterId cluster, RunCommandContent content, Activity? span, CancellationToken cancellationToken)
     {
         var body = new RunCommandRequest { Command = content.Command, Context = content.Context?.Base64 };
         if (content.ClusterToken == ClusterTokenMode.Always)
@@ -60,6 +79,7 @@ internal sealed class CommandStarter
                         var request = Serialize(clusterBuilder, body); // throws before anything is sent when too large
                         (target ??= PreparedRequest.From(request)).Apply(request);
                         KiotaRequestOptions.AddTo(request, handler, new RunRequestGuard());
+                        ClientRequestIds.AddTo(request, span);
                         try
                         {
                             await _adapter.SendNoContentAsync(request, cancellationToken: ct).ConfigureAwait(false);
@@ -71,6 +91,7 @@ internal sealed class CommandStarter
                         }
                         catch (RunRequestResendRefusedException refused) when (refused.Answers.Count > 0 && refused.Answers.All(s => s == 429))
                         {
+                            Telemetry.Throttled(Telemetry.RunRequest);
                             return new ArmResponse(429, null, []); // a handler retried a throttle; the service did not accept it, so the client may wait and resend
                         }
                         finally
@@ -78,8 +99,10 @@ internal sealed class CommandStarter
                             request.Content?.Dispose(); // the serialization writer's pooled stream
                         }
 
-                        _budgets.Learn(cluster.SubscriptionId, write: true, handler.Response, handler.Response.Status == 429 ? RetryAfter.Read(handler.Response, _options.TimeProvider, _logger) : null);
-                        return handler.Response;
+                        var answer = handler.Response;
+                        _budgets.Learn(cluster.SubscriptionId, write: true, answer, answer.Status == 429 ? RetryAfter.Read(answer, _options.TimeProvider, _logger) : null);
+                        Telemetry.Answered(span, answer, Telemetry.RunRequest, attempts);
+                        return answer;
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -98,14 +121,16 @@ internal sealed class CommandStarter
 
             if (response.Status == 200)
             {
-                return FinishedOnStart(response, cluster);
+                span?.SetTag(Telemetry.ClusterToken, body.ClusterToken is not null);
+                return FinishedOnStart(response, cluster) with { Retries = attempts - 1, ClusterTokenSent = body.ClusterToken is not null };
             }
 
             if (response.IsSuccess)
             {
                 var id = CommandLocation.ReadCommandId(response.Header("Location")) ?? throw ArmErrors.AcceptedWithoutLocation(response, cluster);
                 RunCommandLog.CommandStarted(_logger, id, cluster.ClusterName, response.Status, attempts);
-                return new StartOutcome(id, RetryAfter.Read(response, _options.TimeProvider, _logger), null);
+                span?.SetTag(Telemetry.ClusterToken, body.ClusterToken is not null);
+                return new StartOutcome(id, RetryAfter.Read(response, _options.TimeProvider, _logger), null) { Retries = attempts - 1, ClusterTokenSent = body.ClusterToken is not null };
             }
 
             var error = ArmErrors.FromResponse(response, "the runCommand request", cluster, null);

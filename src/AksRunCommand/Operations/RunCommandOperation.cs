@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AksRunCommand.Diagnostics;
 using AksRunCommand.Operations;
 using AksRunCommand.Polling;
@@ -24,7 +25,11 @@ public class RunCommandOperation
     private readonly SemaphoreSlim _pollGate = new(1, 1);
     private readonly Lock _gate = new();
     private readonly List<IProgress<RunCommandProgress>> _observers = [];
+    private readonly bool _acceptedHere; // the service accepted it from this client just now: its duration is known
+    private readonly string? _apiVersion;
     private int _pollCount;
+    private int _retries;
+    private volatile Activity? _traceParent; // the span of the wait that asked for the loop's polls
     private volatile CommandResult? _value;
     private volatile string _state = ProvisioningStates.Running;
 
@@ -34,8 +39,10 @@ public class RunCommandOperation
         Id = string.Empty;
     }
 
-    internal RunCommandOperation(CommandPoller poller, PollScheduler scheduler, ClusterId cluster, string commandId, TimeSpan firstPollAfter, AksRunCommandClientOptions options, ILogger logger, CommandResult? completed = null)
+    internal RunCommandOperation(CommandPoller poller, PollScheduler scheduler, ClusterId cluster, string commandId, TimeSpan firstPollAfter, AksRunCommandClientOptions options, ILogger logger, CommandResult? completed = null, bool acceptedHere = false)
     {
+        _acceptedHere = acceptedHere;
+        _apiVersion = options.ApiVersion;
         _poller = poller;
         _scheduler = scheduler;
         Cluster = cluster;
@@ -70,6 +77,12 @@ public class RunCommandOperation
 
     private TimeSpan Elapsed => _timeProvider.GetElapsedTime(_startTimestamp);
 
+    /// <summary>Polls sent so far (each counted once, whatever its retries).</summary>
+    internal int PollCount => Volatile.Read(ref _pollCount);
+
+    /// <summary>Requests of its polls sent again after a transient fault.</summary>
+    internal int Retries => Volatile.Read(ref _retries);
+
     /// <summary>Polls once (retrying faults) and returns what the poll saw.</summary>
     /// <exception cref="AksRunCommandException">The poll failed; the exception carries the command id.</exception>
     /// <exception cref="RunCommandWaitCanceledException">The caller cancelled; the command keeps running.</exception>
@@ -98,7 +111,38 @@ public class RunCommandOperation
     /// <summary>Waits until the command finishes, with a maximum wait and a progress observer.</summary>
     /// <exception cref="RunCommandWaitCanceledException">The wait elapsed or the caller cancelled; the command keeps running.</exception>
     /// <exception cref="AksRunCommandException">A poll failed; the exception carries the command id.</exception>
+    /// <remarks>Traced as a span of its own (<c>RunCommandOperation.WaitForCompletion</c>) with the polls under it.</remarks>
     public virtual async Task<CommandResult> WaitForCompletionAsync(RunCommandWaitOptions? options, CancellationToken cancellationToken = default)
+    {
+        if (_value is { } done)
+        {
+            return done;
+        }
+
+        using var span = Telemetry.Start(Telemetry.WaitSpan, Cluster, Id);
+        span?.SetTag(Telemetry.ApiVersion, _apiVersion);
+        var pollsBefore = PollCount;
+        var retriesBefore = Retries;
+        try
+        {
+            var result = await WaitAsync(options, span, cancellationToken).ConfigureAwait(false);
+            Telemetry.Finished(span, result);
+            return result;
+        }
+        catch (Exception e)
+        {
+            Telemetry.Fail(span, e);
+            throw;
+        }
+        finally
+        {
+            span?.SetTag(Telemetry.PollCount, PollCount - pollsBefore);
+            span?.SetTag(Telemetry.RetryCount, Retries - retriesBefore);
+        }
+    }
+
+    /// <summary>The wait, its loop polls traced under <paramref name="span"/> (the caller's run or wait span).</summary>
+    internal async Task<CommandResult> WaitAsync(RunCommandWaitOptions? options, Activity? span, CancellationToken cancellationToken)
     {
         if (_value is { } done)
         {
@@ -108,6 +152,11 @@ public class RunCommandOperation
         if (_scheduler is null || _scheduled is null)
         {
             throw new InvalidOperationException("This operation was made for mocking and cannot poll.");
+        }
+
+        if (span is not null)
+        {
+            _traceParent = span;
         }
 
         long? deadline = options?.MaxWait is { } limit ? _timeProvider.GetTimestamp() + ToTimestampTicks(limit) : null;
@@ -140,6 +189,10 @@ public class RunCommandOperation
 
     private async Task<PollStep> ScheduledPollAsync(ScheduledOperation scheduled, CancellationToken cancellationToken)
     {
+        // The loop runs in the context of whoever first woke it: a poll belongs to the wait that asked for it (a root
+        // span when that wait's span already ended). Local to this method's flow (an async method restores the
+        // caller's context when it returns).
+        Activity.Current = _traceParent is { IsStopped: false } parent ? parent : null;
         var progress = await PollAsync(cancellationToken, scheduled.SetInBackoff, firstRequestPaid: scheduled.Paid).ConfigureAwait(false);
         return progress.HasCompleted ? new PollStep(_value, null, null) : new PollStep(null, progress.NextDelay, null);
     }
@@ -176,7 +229,8 @@ public class RunCommandOperation
             }
 
             var outcome = await _poller.PollAsync(cancellationToken, backingOff, firstRequestPaid).ConfigureAwait(false);
-            var count = ++_pollCount;
+            var count = Interlocked.Increment(ref _pollCount);
+            Interlocked.Add(ref _retries, outcome.Retries);
             var elapsed = Elapsed;
             RunCommandProgress progress;
             if (outcome.Finished is { } result)
@@ -184,6 +238,7 @@ public class RunCommandOperation
                 _value = result;
                 progress = new RunCommandProgress(Id, result.ProvisioningState, elapsed, count, true, TimeSpan.Zero);
                 RunCommandLog.Completed(_logger!, Id, result.ProvisioningState, result.ExitCode, elapsed, count);
+                Telemetry.Completed(result, count, _acceptedHere ? elapsed : null);
             }
             else
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using AksRunCommand.Diagnostics;
 using AksRunCommand.Http;
@@ -22,12 +23,12 @@ internal static class ArmRetryPipelines
     private static readonly int[] TransientStatuses = [408, 500, 502, 503, 504];
 
     public static ResiliencePipeline<ArmResponse> ForPolls(ArmRetryOptions options, TimeProvider timeProvider, Func<double> randomizer, ILogger logger) =>
-        Build(options, timeProvider, randomizer, logger, "Poll", IsTransientPollOutcome);
+        Build(options, timeProvider, randomizer, logger, "Poll", Telemetry.PollRequest, IsTransientPollOutcome);
 
     public static ResiliencePipeline<ArmResponse> ForStart(ArmRetryOptions options, TimeProvider timeProvider, Func<double> randomizer, ILogger logger) =>
-        Build(options, timeProvider, randomizer, logger, "Run request", static outcome => outcome.Result?.Status == 429);
+        Build(options, timeProvider, randomizer, logger, "Run request", Telemetry.RunRequest, static outcome => outcome.Result?.Status == 429);
 
-    private static ResiliencePipeline<ArmResponse> Build(ArmRetryOptions options, TimeProvider timeProvider, Func<double> randomizer, ILogger logger, string action, Func<Outcome<ArmResponse>, bool> isTransient)
+    private static ResiliencePipeline<ArmResponse> Build(ArmRetryOptions options, TimeProvider timeProvider, Func<double> randomizer, ILogger logger, string action, string request, Func<Outcome<ArmResponse>, bool> isTransient)
     {
         if (options.MaxRetries == 0)
         {
@@ -54,6 +55,18 @@ internal static class ArmRetryPipelines
                 {
                     var outcome = args.Outcome.Result is { } r ? $"HTTP {r.Status}" : args.Outcome.Exception?.GetType().Name ?? "nothing";
                     RunCommandLog.Retrying(logger, action, outcome, args.AttemptNumber + 1, args.RetryDelay);
+                    Telemetry.Retried(request);
+                    if (Activity.Current is { } span && ReferenceEquals(span.Source, Telemetry.Source))
+                    {
+                        // The request's span (run request or poll) tells when and why it was sent again.
+                        span.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection
+                        {
+                            [args.Outcome.Result is { } answer ? Telemetry.StatusCode : Telemetry.ErrorType] = args.Outcome.Result is { } status ? status.Status : args.Outcome.Exception?.GetType().FullName,
+                            ["aks.runcommand.retry.delay"] = args.RetryDelay.TotalSeconds,
+                            ["aks.runcommand.retry.attempt"] = args.AttemptNumber + 1,
+                        }));
+                    }
+
                     if (args.Context.Properties.TryGetValue(BackingOff, out var backingOff))
                     {
                         backingOff(true);

@@ -36,7 +36,10 @@ internal sealed class PollScheduler
         {
             operation.Changed ??= WakeLoop;
             operation.Waiters.Add(waiter);
-            _operations.Add(operation);
+            if (_operations.Add(operation))
+            {
+                Telemetry.ActiveOperations.Add(1);
+            }
             start = !_running;
             _running = true;
         }
@@ -145,7 +148,10 @@ internal sealed class PollScheduler
 
                 foreach (var operation in leaving)
                 {
-                    _operations.Remove(operation);
+                    if (_operations.Remove(operation))
+                    {
+                        Telemetry.ActiveOperations.Add(-1);
+                    }
                 }
 
                 next = Min(next, Admit(due, now, admitted));
@@ -237,7 +243,10 @@ internal sealed class PollScheduler
             {
                 done = [.. operation.Waiters];
                 operation.Waiters.Clear();
-                _operations.Remove(operation);
+                if (_operations.Remove(operation))
+                {
+                    Telemetry.ActiveOperations.Add(-1);
+                }
             }
             else if (step.NextDelay is { } delay)
             {
