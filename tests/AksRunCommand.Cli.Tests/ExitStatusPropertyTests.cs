@@ -16,15 +16,7 @@ public sealed class ExitStatusPropertyTests(ITestOutputHelper output)
                 using var arm = new RawHttpServer();
                 using var foreign = new RawHttpServer();
                 var id = Guid.NewGuid().ToString("N");
-                foreach (var answer in starts)
-                {
-                    arm.OnPost(answer.Render(arm.Url, foreign.Url, id));
-                }
-
-                foreach (var answer in polls)
-                {
-                    arm.OnGet(answer.Render(arm.Url, foreign.Url, id));
-                }
+                ArmAnswer.Script(arm, foreign.Url, id, starts, polls);
 
                 arm.Otherwise(
                     post: RawHttpServer.Reply(429, """{"error":{"code":"TooManyRequests","message":"slow down"}}""", "Retry-After: 1"),

@@ -33,15 +33,7 @@ public sealed class RunCommandPropertyTests(ITestOutputHelper output)
         using var arm = new RawHttpServer();
         using var foreign = new RawHttpServer();
         var id = Guid.NewGuid().ToString("N");
-        foreach (var answer in starts)
-        {
-            arm.OnPost(answer.Render(arm.Url, foreign.Url, id));
-        }
-
-        foreach (var answer in polls)
-        {
-            arm.OnGet(answer.Render(arm.Url, foreign.Url, id));
-        }
+        ArmAnswer.Script(arm, foreign.Url, id, starts, polls);
 
         arm.Otherwise(post: Throttled, get: Succeeded); // so every case ends: the POST keeps being throttled, polls succeed
         var clock = new ManualClock();

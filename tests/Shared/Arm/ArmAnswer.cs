@@ -89,6 +89,20 @@ public sealed record ArmAnswer(string Kind, int Status, string? Location, (strin
         return RawHttpServer.Reply(Status, Body ?? string.Empty, [.. headers]);
     }
 
+    /// <summary>Scripts <paramref name="arm"/> with these answers to the run request and the polls, in order.</summary>
+    public static void Script(RawHttpServer arm, Uri foreign, string commandId, IEnumerable<ArmAnswer> starts, IEnumerable<ArmAnswer> polls)
+    {
+        foreach (var answer in starts)
+        {
+            arm.OnPost(answer.Render(arm.Url, foreign, commandId));
+        }
+
+        foreach (var answer in polls)
+        {
+            arm.OnGet(answer.Render(arm.Url, foreign, commandId));
+        }
+    }
+
     public override string ToString() =>
         $"{Kind} {Status}{(Location is null ? string.Empty : " loc=" + Location)}{(RetryAfter is { } r ? $" {r.Name}={r.Value}" : string.Empty)}{(Body is { Length: > 40 } b ? $" body[{b.Length}]" : Body is { Length: > 0 } s ? $" body={s}" : string.Empty)}";
 
