@@ -84,6 +84,21 @@ public sealed class TelemetryTests : IDisposable
         Assert.All(collector.LogEntries, e => Assert.Equal("application/x-protobuf", e.RequestMessage!.Headers!["Content-Type"].Single()));
     }
 
+    [Theory]
+    [InlineData("localhost:4317")]
+    [InlineData("ftp://127.0.0.1/")]
+    [InlineData("not a url")]
+    public async Task OtlpEndpointThatIsNoHttpUrl_WarnsOnceAndTheRunGoesOn(string endpoint)
+    {
+        _cli.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint;
+
+        var run = await _cli.RunAsync(["invoke", "-c", "exit 3", .. _cli.Target]);
+
+        Assert.Equal(3, run.ExitCode); // the remote exit code: telemetry never fails the job it observes
+        var warning = Assert.Single(run.StderrLines, l => l.Contains("OTEL_EXPORTER_OTLP_ENDPOINT", StringComparison.Ordinal));
+        Assert.Equal($"aks-run: warning: OTEL_EXPORTER_OTLP_ENDPOINT '{endpoint}' is not an absolute http or https URL; traces and metrics are not exported.", warning);
+    }
+
     [Fact]
     public async Task Version_PrintsToolLibraryDefaultApiVersionAndTheKiotaThatGenerated()
     {

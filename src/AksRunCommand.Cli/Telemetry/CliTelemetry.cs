@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using AksRunCommand.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -43,7 +42,13 @@ internal sealed class CliTelemetry : IDisposable
     {
         TracerProvider? tracing = null;
         MeterProvider? metrics = null;
-        if (host.Environment("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } endpoint)
+        var endpoint = host.Environment("OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (endpoint is { Length: > 0 } && !IsHttpUrl(endpoint))
+        {
+            // Telemetry must not fail the job it observes: say so, and run without exporting.
+            host.Error.WriteLine($"aks-run: warning: OTEL_EXPORTER_OTLP_ENDPOINT '{endpoint}' is not an absolute http or https URL; traces and metrics are not exported.");
+        }
+        else if (endpoint is { Length: > 0 })
         {
             // Read through the host (tests give the tool its environment); the exporter's own reading of the process
             // environment would not see it. Set programmatically, an http/protobuf endpoint is the signal's full URL.
@@ -62,20 +67,32 @@ internal sealed class CliTelemetry : IDisposable
                 }
             }
 
-            tracing = Sdk.CreateTracerProviderBuilder()
-                .ConfigureResource(r => r.AddService(service, serviceVersion: ToolVersion.Tool))
-                .AddSource(SourceName, AksRunCommandDiagnostics.ActivitySourceName, AksRunCommandDiagnostics.KiotaActivitySourceName)
-                .AddOtlpExporter(o => Configure(o, "traces"))
-                .Build();
-            metrics = Sdk.CreateMeterProviderBuilder()
-                .ConfigureResource(r => r.AddService(service, serviceVersion: ToolVersion.Tool))
-                .AddMeter(AksRunCommandDiagnostics.MeterName)
-                .AddOtlpExporter(o => Configure(o, "metrics"))
-                .Build();
+            try
+            {
+                tracing = Sdk.CreateTracerProviderBuilder()
+                    .ConfigureResource(r => r.AddService(service, serviceVersion: ToolVersion.Tool))
+                    .AddSource(SourceName, AksRunCommandDiagnostics.ActivitySourceName, AksRunCommandDiagnostics.KiotaActivitySourceName)
+                    .AddOtlpExporter(o => Configure(o, "traces"))
+                    .Build();
+                metrics = Sdk.CreateMeterProviderBuilder()
+                    .ConfigureResource(r => r.AddService(service, serviceVersion: ToolVersion.Tool))
+                    .AddMeter(AksRunCommandDiagnostics.MeterName)
+                    .AddOtlpExporter(o => Configure(o, "metrics"))
+                    .Build();
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+            {
+                tracing?.Dispose();
+                tracing = null;
+                host.Error.WriteLine($"aks-run: warning: the OTLP exporter could not be set up ({e.Message.TrimEnd('.')}); traces and metrics are not exported.");
+            }
         }
 
         return new CliTelemetry(tracing, metrics, verbose ? new SpanPrinter(host.Error) : null, command);
     }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     /// <summary>Records how the invocation ended on its root span.</summary>
     public void Ended(int exitCode)

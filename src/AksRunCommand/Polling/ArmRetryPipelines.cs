@@ -61,7 +61,7 @@ internal static class ArmRetryPipelines
                         // The request's span (run request or poll) tells when and why it was sent again.
                         span.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection
                         {
-                            [args.Outcome.Result is { } answer ? Telemetry.StatusCode : Telemetry.ErrorType] = args.Outcome.Result is { } status ? status.Status : args.Outcome.Exception?.GetType().FullName,
+                            [args.Outcome.Result is not null ? Telemetry.StatusCode : Telemetry.ErrorType] = args.Outcome.Result is { } answer ? answer.Status : args.Outcome.Exception?.GetType().FullName,
                             ["aks.runcommand.retry.delay"] = args.RetryDelay.TotalSeconds,
                             ["aks.runcommand.retry.attempt"] = args.AttemptNumber + 1,
                         }));
