@@ -141,7 +141,7 @@ public class RunCommandOperation
         }
     }
 
-    /// <summary>The wait, its loop polls traced under <paramref name="span"/> (the caller's run or wait span).</summary>
+    /// <summary>The wait, its loop polls traced under <paramref name="span"/> (the caller's run or wait span; when nobody listens to ours, the caller's current span).</summary>
     internal async Task<CommandResult> WaitAsync(RunCommandWaitOptions? options, Activity? span, CancellationToken cancellationToken)
     {
         if (_value is { } done)
@@ -154,10 +154,7 @@ public class RunCommandOperation
             throw new InvalidOperationException("This operation was made for mocking and cannot poll.");
         }
 
-        if (span is not null)
-        {
-            _traceParent = span;
-        }
+        _traceParent = span ?? Activity.Current; // without our spans, the caller's (so Kiota's spans still nest under it)
 
         long? deadline = options?.MaxWait is { } limit ? _timeProvider.GetTimestamp() + ToTimestampTicks(limit) : null;
         var progress = options?.Progress;

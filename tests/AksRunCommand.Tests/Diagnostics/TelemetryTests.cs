@@ -86,6 +86,25 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task WithoutOurSource_KiotasSpansOfThePollsStillNestUnderTheCallersSpan()
+    {
+        _arm.Aks.When("ls").RunningFor(polls: 2).ExitsWith(0);
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(AksRunCommandDiagnostics.KiotaActivitySourceName, TestSource.Name).AddInMemoryExporter(spans).Build();
+        var sut = _arm.CreateClient();
+        using var caller = TestSource.StartActivity("caller")!;
+
+        await _arm.Clock.RunAsync(sut.RunCommandAsync(WaitUntil.Completed, FakeAksFixture.Cluster, new RunCommandContent("ls")));
+        caller.Stop();
+        tracing.ForceFlush();
+
+        // The polls run on the client's loop, in whatever context first woke it; they are sent in the waiter's.
+        var http = spans.Where(s => s.TraceId == caller.TraceId && s.Source.Name == AksRunCommandDiagnostics.KiotaActivitySourceName && s.ParentSpanId == caller.SpanId).ToList();
+        Assert.Equal(4, http.Count); // the POST and three polls
+        Assert.DoesNotContain(spans, s => s.Source.Name == AksRunCommandDiagnostics.ActivitySourceName);
+    }
+
+    [Fact]
     public async Task Run_WithIncludeCommandText_CarriesTheCommandOnTheRunSpanOnly()
     {
         _arm.Aks.When(Command).ExitsWith(0);
