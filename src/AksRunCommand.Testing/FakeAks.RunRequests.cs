@@ -90,24 +90,6 @@ public sealed partial class FakeAks
         }
     }
 
-    private CommandScript ScriptFor(string command, IReadOnlyList<ContextFile> files)
-    {
-        lock (_gate)
-        {
-            if (_exact.TryGetValue(command, out var exact))
-            {
-                return exact;
-            }
-
-            foreach (var (pattern, script) in _patterns)
-            {
-                if (pattern.IsMatch(command))
-                {
-                    return script;
-                }
-            }
-        }
-
-        return DefaultBehaviour.For(command, files);
-    }
+    private CommandScript ScriptFor(string command, IReadOnlyList<ContextFile> files) =>
+        _scripts.For(command) ?? DefaultBehaviour.For(command, files);
 }

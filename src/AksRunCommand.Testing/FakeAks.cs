@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -19,8 +18,7 @@ public sealed partial class FakeAks : IDisposable
     private readonly WireMockServer _server;
     private readonly FakeAksOptions _options;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, CommandScript> _exact = new(StringComparer.Ordinal);
-    private readonly List<(Regex Pattern, CommandScript Script)> _patterns = [];
+    private readonly CommandScripts _scripts = new();
     private readonly Dictionary<string, FakeCommand> _commands = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<RecordedRun> _runs = [];
     private readonly List<RecordedPoll> _polls = [];
@@ -70,26 +68,10 @@ public sealed partial class FakeAks : IDisposable
     public static FakeAks Start(FakeAksOptions? options = null) => new(options ?? new FakeAksOptions());
 
     /// <summary>Scripts the command whose line is exactly <paramref name="command"/>.</summary>
-    public CommandScript When(string command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        lock (_gate)
-        {
-            return _exact[command] = new CommandScript();
-        }
-    }
+    public CommandScript When(string command) => _scripts.When(command);
 
     /// <summary>Scripts the commands that match a regular expression (checked after exact commands, in the order added).</summary>
-    public CommandScript WhenMatches(string pattern)
-    {
-        var script = new CommandScript();
-        lock (_gate)
-        {
-            _patterns.Add((new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), script));
-        }
-
-        return script;
-    }
+    public CommandScript WhenMatches(string pattern) => _scripts.WhenMatches(pattern);
 
     /// <summary>
     /// A command the service already accepted (started earlier, perhaps by another process) under

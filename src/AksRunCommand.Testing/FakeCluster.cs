@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace AksRunCommand.Testing;
 
 /// <summary>
@@ -9,9 +7,7 @@ namespace AksRunCommand.Testing;
 /// </summary>
 public sealed class FakeCluster
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, CommandScript> _exact = new(StringComparer.Ordinal);
-    private readonly List<(Regex Pattern, CommandScript Script)> _patterns = [];
+    private readonly CommandScripts _scripts = new();
 
     internal FakeCluster(ClusterId id)
     {
@@ -58,37 +54,10 @@ public sealed class FakeCluster
     }
 
     /// <summary>Scripts the command whose line is exactly <paramref name="command"/> on this cluster (before the fake's own scripts).</summary>
-    public CommandScript When(string command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        lock (_gate)
-        {
-            return _exact[command] = new CommandScript();
-        }
-    }
+    public CommandScript When(string command) => _scripts.When(command);
 
     /// <summary>Scripts the commands that match a regular expression on this cluster (after exact ones, in the order added).</summary>
-    public CommandScript WhenMatches(string pattern)
-    {
-        var script = new CommandScript();
-        lock (_gate)
-        {
-            _patterns.Add((new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)), script));
-        }
+    public CommandScript WhenMatches(string pattern) => _scripts.WhenMatches(pattern);
 
-        return script;
-    }
-
-    internal CommandScript? ScriptFor(string command)
-    {
-        lock (_gate)
-        {
-            if (_exact.TryGetValue(command, out var exact))
-            {
-                return exact;
-            }
-
-            return _patterns.FirstOrDefault(p => p.Pattern.IsMatch(command)).Script;
-        }
-    }
+    internal CommandScript? ScriptFor(string command) => _scripts.For(command);
 }
