@@ -11,7 +11,6 @@ namespace AksRunCommand.Polling;
 internal sealed class PollScheduler
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
-    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
     private readonly TimeProvider _timeProvider;
     private readonly RequestBudgets _budgets;
     private readonly ILogger _logger;
@@ -177,13 +176,6 @@ internal sealed class PollScheduler
                     // Not disposed: it has no timer, and a late Cancel from a poll that read it must not throw.
                     _wake = wake = new CancellationTokenSource();
                     wait = next is { } at ? Until(at, now) : null;
-                    if (wait == TimeSpan.Zero && admitted.Count == 0 && expired.Count == 0)
-                    {
-                        // Due now and yet nothing could go (a pause or a budget that rounds to no time left): a zero
-                        // delay completes at once and the loop would spin on this thread, and under a test clock
-                        // (whose advance runs this loop) time would never move on. Wait for the shortest timer instead.
-                        wait = MinimumWait;
-                    }
                 }
             }
 
