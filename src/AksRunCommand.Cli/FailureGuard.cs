@@ -6,7 +6,7 @@ namespace AksRunCommand.Cli;
 /// <summary>Every failure of the tool's own: one line on stderr (the stack only with --verbose), exit 255.</summary>
 internal static class FailureGuard
 {
-    public const int OwnFailure = 255;
+    public const int OwnFailure = ExitStatus.OwnFailure;
 
     public static async Task<int> RunAsync(CliHost host, bool verbose, Func<Task<int>> action)
     {

@@ -72,13 +72,19 @@ public partial class AksRunCommandClient
         _client = new BaseAksRunCommandClient(parts.Adapter);
         _adapter = parts.Adapter;
         _budgets = new RequestBudgets(_options.RequestBudget, _options.TimeProvider, _logger);
-        _starter = new CommandStarter(parts.Adapter, parts.Tokens, _budgets, _options, _logger);
+        _starter = new CommandStarter(parts.Adapter, parts.Tokens, _budgets, _options, _logger, parts.Guarded);
         _pollRetry = ArmRetryPipelines.ForPolls(_options.Retry, _options.TimeProvider, _options.Randomizer, _logger);
         _scheduler = new PollScheduler(_options.TimeProvider, _budgets, _logger);
     }
 
     /// <summary>The ARM endpoint requests go to (and the only host that gets a token).</summary>
     public virtual Uri Endpoint => _options.Endpoint;
+
+    /// <summary>The clock every wait of this client goes through.</summary>
+    internal TimeProvider TimeProvider => _options.TimeProvider;
+
+    /// <summary>Where the client logs.</summary>
+    internal ILogger Logger => _logger;
 
     /// <summary>The api-version sent with every request.</summary>
     public virtual string ApiVersion => _options.ApiVersion;
@@ -102,7 +108,7 @@ public partial class AksRunCommandClient
         var startRetries = 0;
         try
         {
-            (operation, var started) = await StartOperationAsync(cluster, content, cancellationToken).ConfigureAwait(false);
+            (operation, var started) = await StartOperationAsync(cluster, content, RunRequestPolicy.Single, cancellationToken).ConfigureAwait(false);
             startRetries = started.Retries;
             span?.SetTag(Telemetry.CommandId, operation.Id);
             span?.SetTag(Telemetry.ClusterToken, started.ClusterTokenSent);
@@ -134,10 +140,10 @@ public partial class AksRunCommandClient
     }
 
     // The run request; from its acceptance on, every outcome carries the command id.
-    internal async Task<(RunCommandOperation Operation, StartOutcome Started)> StartOperationAsync(ClusterId cluster, RunCommandContent content, CancellationToken cancellationToken)
+    internal async Task<(RunCommandOperation Operation, StartOutcome Started)> StartOperationAsync(ClusterId cluster, RunCommandContent content, RunRequestPolicy policy, CancellationToken cancellationToken)
     {
         var clusterBuilder = ClusterBuilder(cluster);
-        var started = await _starter.StartAsync(clusterBuilder, cluster, content, cancellationToken).ConfigureAwait(false);
+        var started = await _starter.StartAsync(clusterBuilder, cluster, content, policy, cancellationToken).ConfigureAwait(false);
         var firstPoll = PollDelays.Next(_options.Polling, 0, TimeSpan.Zero, started.RetryAfter, cluster, started.CommandId);
         if (started.Completed is { } finished)
         {
@@ -197,6 +203,7 @@ public partial class AksRunCommandClient
         var tokens = new TokenCache(credential, options.TimeProvider, logger);
         var auth = new ArmBearerAuthentication(tokens, options.Endpoint);
         var httpClient = options.HttpClient;
+        var guarded = httpClient is null || options.HttpClientGuardsRunRequests;
         if (httpClient is null)
         {
             // The run request's guard sits innermost, next to the transport: no handler outside it can resend the POST.
@@ -205,18 +212,18 @@ public partial class AksRunCommandClient
             httpClient.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
         }
 
-        return new ClientParts(new HttpClientRequestAdapter(auth, serializationWriterFactory: ArmJson.WriterFactory, httpClient: httpClient), tokens, options, logger);
+        return new ClientParts(new HttpClientRequestAdapter(auth, serializationWriterFactory: ArmJson.WriterFactory, httpClient: httpClient), tokens, options, logger, guarded);
     }
 
     private static ClientParts Compose(IRequestAdapter adapter, AksRunCommandClientOptions options, TokenCredential? clusterTokenCredential)
     {
         var logger = CreateLogger(options);
         var tokens = clusterTokenCredential is null ? null : new TokenCache(clusterTokenCredential, options.TimeProvider, logger);
-        return new ClientParts(adapter, tokens, options, logger);
+        return new ClientParts(adapter, tokens, options, logger, Guarded: false); // an adapter of the caller's: any request it was given may have left
     }
 
     private static ILogger CreateLogger(AksRunCommandClientOptions options) =>
         options.LoggerFactory?.CreateLogger<AksRunCommandClient>() ?? NullLogger<AksRunCommandClient>.Instance;
 
-    private sealed record ClientParts(IRequestAdapter Adapter, TokenCache? Tokens, AksRunCommandClientOptions Options, ILogger Logger);
+    private sealed record ClientParts(IRequestAdapter Adapter, TokenCache? Tokens, AksRunCommandClientOptions Options, ILogger Logger, bool Guarded);
 }

@@ -86,6 +86,9 @@ public sealed class AksRunCommandClientOptions
         set => _timeProvider = value ?? throw new ArgumentNullException(nameof(TimeProvider), "TimeProvider must not be null (TimeProvider.System is the default).");
     }
 
+    /// <summary>True when <see cref="HttpClient"/> comes from <c>AddAksRunCommandClient</c>, whose pipeline guards the run request next to the transport (so a cancelled start can tell that nothing was sent).</summary>
+    internal bool HttpClientGuardsRunRequests { get; set; }
+
     /// <summary>The source of retry jitter, a number in [0, 1); tests seed it so waits repeat exactly.</summary>
     internal Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
 

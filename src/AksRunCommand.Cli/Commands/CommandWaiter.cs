@@ -40,7 +40,7 @@ internal static class CommandWaiter
             throw new CliFailure($"command {result.CommandId} could not run: {result.ProvisioningState}{(result.Reason is null ? string.Empty : $" ({result.Reason})")}.");
         }
 
-        return result.ExitCode is { } code ? code & 0xFF : throw new CliFailure($"command {result.CommandId} ran but the service gave no exit code.");
+        return result.ExitCode is { } code ? ExitStatus.ForRemote(code) : throw new CliFailure($"command {result.CommandId} ran but the service gave no exit code.");
     }
 
     private static string ResumeLine(ClusterConnection connection, string commandId) =>

@@ -73,6 +73,11 @@ internal static class FleetCommand
             });
             printer.Done(clusters);
             status.Summary(summary);
+            if (ct.IsCancellationRequested)
+            {
+                status.Stopped(summary, options.JournalPath);
+            }
+
             return summary.AllSucceeded ? 0 : SomeClusterFailed;
         }));
         return fleet;

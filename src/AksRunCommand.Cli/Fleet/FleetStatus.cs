@@ -64,4 +64,16 @@ internal sealed class FleetStatus(CliHost host) : IProgress<FleetProgress>
     }
 
     public void Summary(FleetSummary summary) => host.Error.WriteLine($"aks-run: {summary}.");
+
+    /// <summary>After Ctrl+C or SIGTERM: what keeps running, what was not sent, and how to go on.</summary>
+    public void Stopped(FleetSummary summary, string? journal)
+    {
+        var running = summary.Count(FleetOutcomeKind.WaitStopped);
+        var unsent = summary.Count(FleetOutcomeKind.NotStarted);
+        var unsure = summary.Count(FleetOutcomeKind.MayHaveStarted);
+        var what = string.Create(CultureInfo.InvariantCulture, $"{running} command(s) keep running on their clusters (ids above), {unsent} cluster(s) were sent nothing, {unsure} may have started");
+        host.Error.WriteLine(journal is null
+            ? $"aks-run: stopped (cancelled): {what}. Wait for one with 'aks-run result --command-id ID ...'; a run with --journal can be resumed as a whole."
+            : $"aks-run: stopped (cancelled): {what}. Resume: run the same command again with --journal {journal} (it waits for the started ones and sends nothing twice).");
+    }
 }

@@ -47,6 +47,7 @@ public sealed class CommandContextBuilder
                 : $"File '{path}' does not exist.", nameof(path));
         }
 
+        FileKind.EnsureRegular(full, path, nameof(path));
         return Add(entryName ?? Path.GetFileName(full), ContextSource.FromFile(full), entryName is null ? nameof(path) : nameof(entryName));
     }
 

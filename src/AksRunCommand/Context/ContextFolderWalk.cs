@@ -40,6 +40,7 @@ internal static class ContextFolderWalk
             }
             else if (target is FileInfo)
             {
+                FileKind.EnsureRegular(target.FullName, $"{root}/{childRelative}", "path");
                 found.Add((childRelative, target.FullName));
             }
         }

@@ -46,7 +46,12 @@ public static class AksRunCommandServiceCollectionExtensions
                 TimeProvider = provider.GetService<TimeProvider>() ?? TimeProvider.System,
             };
             configure?.Invoke(options);
-            options.HttpClient ??= provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+            if (options.HttpClient is null)
+            {
+                options.HttpClient = provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+                options.HttpClientGuardsRunRequests = true; // RunRequestGuardFilter put the guard next to the primary handler
+            }
+
             var credential = provider.GetService<TokenCredential>() ?? new DefaultAzureCredential();
             return new AksRunCommandClient(credential, options);
         });

@@ -34,4 +34,7 @@ internal static partial class RunCommandLog
 
     [LoggerMessage(10, LogLevel.Warning, "ARM throttled {Kind} of subscription {Subscription}; the client sends none for {Pause}, then resumes at half the rate")]
     public static partial void BudgetPaused(ILogger logger, string kind, Guid subscription, TimeSpan pause);
+
+    [LoggerMessage(11, LogLevel.Warning, "The fleet journal could not record the answer for command {CommandId} ({Error}); the command is waited for, and a rerun will not send it again (its intent is on disk)")]
+    public static partial void JournalWriteFailed(ILogger logger, string commandId, string error);
 }

@@ -178,6 +178,18 @@ internal static class Telemetry
         span.SetTag(ServiceRequestId, response.RequestId);
     }
 
+    /// <summary>A request of <paramref name="span"/> (a run request or a poll) will be sent again: when and why, as an event on the span, and counted.</summary>
+    public static void Retrying(Activity? span, string request, int? status, string? errorType, TimeSpan delay, int attempt)
+    {
+        Retried(request);
+        span?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection
+        {
+            [status is not null ? StatusCode : ErrorType] = status is { } code ? code : errorType,
+            ["aks.runcommand.retry.delay"] = delay.TotalSeconds,
+            ["aks.runcommand.retry.attempt"] = attempt,
+        }));
+    }
+
     public static void Throttled(string request) => ThrottledResponses.Add(1, new KeyValuePair<string, object?>(Request, request));
 
     public static void Retried(string request) => Retries.Add(1, new KeyValuePair<string, object?>(Request, request));

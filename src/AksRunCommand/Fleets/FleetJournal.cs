@@ -5,78 +5,106 @@ using System.Text.Json;
 namespace AksRunCommand.Fleets;
 
 /// <summary>
-/// The durable record of a fleet run: an append-only JSON Lines file, each line flushed to disk before the
-/// next step. Read back, it says per cluster what is known: never attempted, attempted (intent written, the
-/// request may have gone out), accepted with an id, refused, or finished. A torn last line (the process died
-/// while writing it) is ignored: an intent is written before its request, so a torn intent means nothing was sent.
+/// The durable memory of a fleet run (DESIGN.md section 10): an append-only JSON Lines file, held exclusively
+/// while the run lasts, each line on disk before the step it announces. Read back, it gives each cluster's
+/// <see cref="ClusterHistory"/>. A torn last line (the process died while writing it) is ignored: an intent is
+/// written before its request, so a torn intent means nothing was sent.
 /// </summary>
 internal sealed class FleetJournal : IDisposable
 {
-    private const int FormatVersion = 1;
+    /// <summary>Version 2: numbered attempts, accepted without an id, final or retryable refusals. Version 1 is still read.</summary>
+    public const int FormatVersion = 2;
+
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly FileStream _file;
+    private readonly string _path;
 
-    private FleetJournal(FileStream file, Dictionary<ClusterId, FleetJournalState> states)
+    private FleetJournal(FileStream file, string path, Dictionary<ClusterId, ClusterHistory> clusters)
     {
         _file = file;
-        States = states;
+        _path = path;
+        Clusters = clusters;
     }
 
-    /// <summary>What an earlier run left, per cluster.</summary>
-    public IReadOnlyDictionary<ClusterId, FleetJournalState> States { get; }
+    /// <summary>What earlier runs left, per cluster.</summary>
+    public IReadOnlyDictionary<ClusterId, ClusterHistory> Clusters { get; }
 
     /// <summary>The fingerprint of a command and its context: a journal belongs to one command.</summary>
     public static string Fingerprint(RunCommandContent content) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content.Command + "\0" + (content.Context?.Base64 ?? string.Empty))));
 
-    /// <summary>Opens (or creates) the journal; a journal of another command or context is refused before anything is sent.</summary>
-    /// <exception cref="ArgumentException">The journal belongs to another command or context, or cannot be read.</exception>
+    /// <summary>
+    /// Opens (or creates) the journal and holds it exclusively until disposed. Everything that can refuse it
+    /// (another run holds it, another command wrote it, it cannot be read) happens here, before any request.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another run (in this or another process) holds the journal.</exception>
+    /// <exception cref="ArgumentException">The journal belongs to another command or context, or is not a fleet journal, or cannot be opened.</exception>
     public static FleetJournal Open(string path, RunCommandContent content)
     {
-        var fingerprint = Fingerprint(content);
-        var states = new Dictionary<ClusterId, FleetJournalState>();
         var full = Path.GetFullPath(path);
-        var exists = File.Exists(full) && new FileInfo(full).Length > 0;
-        if (exists)
-        {
-            Read(full, fingerprint, states);
-        }
-
+        var folder = Path.GetDirectoryName(full)!;
+        var created = !File.Exists(full);
         FileStream file;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            file = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read);
+            Directory.CreateDirectory(folder);
+
+            // FileShare.None takes an exclusive lock (flock on Linux and macOS): a second run on the same journal, in
+            // this process or another, fails here.
+            file = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (File.Exists(full) && e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
+        {
+            throw new InvalidOperationException($"Journal '{full}' is held by another fleet run (another process, or another run in this one, has it open); nothing was sent. Wait for that run to end, or give this one another journal.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ArgumentException($"Journal '{path}' cannot be written: {e.Message}", "options", e);
+            throw new ArgumentException($"Journal '{full}' cannot be opened for writing: {e.Message}", "options", e);
         }
 
-        var journal = new FleetJournal(file, states);
-        if (!exists)
+        try
         {
-            journal.Append(new FleetJournalEntry(FleetJournalEntry.Run, Fingerprint: fingerprint, Version: FormatVersion));
-        }
-        else
-        {
-            journal.EndTornLine();
-        }
+            var fingerprint = Fingerprint(content);
+            var clusters = new Dictionary<ClusterId, ClusterHistory>();
+            var length = file.Length;
+            if (length > 0)
+            {
+                var bytes = new byte[length];
+                file.ReadExactly(bytes);
+                Read(full, bytes, fingerprint, clusters);
+            }
 
-        return journal;
+            var journal = new FleetJournal(file, full, clusters);
+            if (length == 0)
+            {
+                journal.Append(new FleetJournalEntry(FleetJournalEntry.Run, Fingerprint: fingerprint, Version: FormatVersion));
+                if (created)
+                {
+                    JournalDirectory.Sync(folder); // the new file's name is on disk too, not only its content
+                }
+            }
+            else if (file.Seek(-1, SeekOrigin.End) >= 0 && file.ReadByte() != '\n')
+            {
+                // A line torn by a crash has no newline: the next entry starts on a line of its own.
+                file.WriteByte((byte)'\n');
+                file.Flush(flushToDisk: true);
+            }
+
+            return journal;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
-    public Task IntentAsync(ClusterId cluster) => AppendAsync(new FleetJournalEntry(FleetJournalEntry.Intent, cluster.ResourceId));
-
-    public Task AcceptedAsync(ClusterId cluster, string commandId) => AppendAsync(new FleetJournalEntry(FleetJournalEntry.Accepted, cluster.ResourceId, commandId));
-
-    /// <summary>The intent is void: the request certainly did not go out (the run was cancelled while waiting for its turn or a throttle).</summary>
-    public Task NotSentAsync(ClusterId cluster) => AppendAsync(new FleetJournalEntry(FleetJournalEntry.NotSent, cluster.ResourceId));
-
-    public Task RefusedAsync(ClusterId cluster, string error) => AppendAsync(new FleetJournalEntry(FleetJournalEntry.Refused, cluster.ResourceId, Error: error));
+    /// <summary>The writer of one cluster's run requests, numbering them after the ones already recorded.</summary>
+    public ClusterJournal For(ClusterId cluster) =>
+        new(this, cluster, Clusters.GetValueOrDefault(cluster)?.LastAttempt ?? 0);
 
     public Task FinishedAsync(FleetOutcome outcome) => AppendAsync(new FleetJournalEntry(
-        FleetJournalEntry.Finished, outcome.Cluster.ResourceId, outcome.CommandId, outcome.Kind.ToString(), outcome.ProvisioningState, outcome.ExitCode, outcome.ErrorLine));
+        FleetJournalEntry.Finished, outcome.Cluster.ResourceId, CommandId: outcome.CommandId, Kind: outcome.Kind.ToString(), State: outcome.ProvisioningState, ExitCode: outcome.ExitCode, Error: outcome.ErrorLine));
 
     public void Dispose()
     {
@@ -84,9 +112,12 @@ internal sealed class FleetJournal : IDisposable
         _write.Dispose();
     }
 
-    private async Task AppendAsync(FleetJournalEntry entry)
+    internal Task AppendAsync(FleetJournalEntry entry) => AppendAsync(entry, CancellationToken.None);
+
+    // Not cancellable: a line the run owes is written even while the run is being cancelled.
+    private async Task AppendAsync(FleetJournalEntry entry, CancellationToken cancellationToken)
     {
-        await _write.WaitAsync().ConfigureAwait(false);
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             Append(entry);
@@ -100,41 +131,17 @@ internal sealed class FleetJournal : IDisposable
     // On disk before the caller takes its next step: an intent before the request, an id before the wait.
     private void Append(FleetJournalEntry entry)
     {
+        ObjectDisposedException.ThrowIf(!_file.CanWrite, _path);
         var line = JsonSerializer.SerializeToUtf8Bytes(entry, FleetJournalJson.Default.FleetJournalEntry);
         _file.Write(line);
         _file.WriteByte((byte)'\n');
         _file.Flush(flushToDisk: true);
     }
 
-    private void EndTornLine()
+    private static void Read(string path, byte[] bytes, string fingerprint, Dictionary<ClusterId, ClusterHistory> clusters)
     {
-        // A line torn by a crash has no newline: start the next entry on a line of its own.
-        using var reader = new FileStream(_file.Name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (reader.Length > 0)
-        {
-            reader.Seek(-1, SeekOrigin.End);
-            if (reader.ReadByte() != '\n')
-            {
-                _file.WriteByte((byte)'\n');
-                _file.Flush(flushToDisk: true);
-            }
-        }
-    }
-
-    private static void Read(string path, string fingerprint, Dictionary<ClusterId, FleetJournalState> states)
-    {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ArgumentException($"Journal '{path}' cannot be read: {e.Message}", "options", e);
-        }
-
         var first = true;
-        foreach (var line in lines)
+        foreach (var line in Encoding.UTF8.GetString(bytes).Split('\n'))
         {
             if (line.Length == 0)
             {
@@ -155,12 +162,17 @@ internal sealed class FleetJournal : IDisposable
             {
                 if (entry is not { Type: FleetJournalEntry.Run } header)
                 {
-                    throw new ArgumentException($"'{path}' is not a fleet journal (its first line is not a run header).", "options");
+                    throw new ArgumentException($"'{path}' is not a fleet journal (its first line is not a run header); nothing was sent.", "options");
+                }
+
+                if (header.Version > FormatVersion)
+                {
+                    throw new ArgumentException($"Journal '{path}' was written by a newer version (format {header.Version}; this one reads up to {FormatVersion}); nothing was sent.", "options");
                 }
 
                 if (header.Fingerprint != fingerprint)
                 {
-                    throw new ArgumentException($"Journal '{path}' belongs to another command or context (fingerprint {header.Fingerprint?[..12]}..., this run is {fingerprint[..12]}...): use a new journal path for a new command.", "options");
+                    throw new ArgumentException($"Journal '{path}' belongs to another command or context (fingerprint {Short(header.Fingerprint)}..., this run is {fingerprint[..12]}...): use a new journal path for a new command; nothing was sent.", "options");
                 }
 
                 first = false;
@@ -172,16 +184,14 @@ internal sealed class FleetJournal : IDisposable
                 continue;
             }
 
-            var state = states.GetValueOrDefault(cluster) ?? new FleetJournalState();
-            states[cluster] = entry.Type switch
+            if (!clusters.TryGetValue(cluster, out var history))
             {
-                FleetJournalEntry.Intent => state with { Attempted = true },
-                FleetJournalEntry.Accepted => state with { Attempted = true, CommandId = entry.CommandId },
-                FleetJournalEntry.Refused => state with { Attempted = true, Refusal = entry.Error ?? "refused" },
-                FleetJournalEntry.Finished => state with { Finished = entry },
-                FleetJournalEntry.NotSent => state with { Attempted = state.CommandId is not null },
-                _ => state,
-            };
+                clusters[cluster] = history = new ClusterHistory();
+            }
+
+            history.Apply(entry);
         }
     }
+
+    private static string Short(string? fingerprint) => fingerprint is { Length: >= 12 } f ? f[..12] : fingerprint ?? "none";
 }

@@ -51,6 +51,7 @@ public sealed class FleetOutcome
     {
         (FleetOutcomeKind.ProvisioningFailed, _) => $"could not run: {result?.ProvisioningState ?? "Failed"} ({result?.Reason ?? "no reason given"})",
         (FleetOutcomeKind.NonZeroExit, _) => null,
+        (FleetOutcomeKind.AcceptedWithoutId, ArmRequestFailedException e) => $"accepted (HTTP {e.Status}) without a usable command id: the command started; its result cannot be read; it is never sent again",
         (FleetOutcomeKind.MayHaveStarted, ArmRequestFailedException e) => $"no definitive answer ({(e.Status == 0 ? "no response" : $"HTTP {e.Status}")}): the command may have started; it was not sent again",
         (_, ArmRequestFailedException { ErrorCode: { } code } e) => $"HTTP {e.Status} {code}: {OneLine(e.ErrorMessage ?? e.Message)}",
         (_, ArmRequestFailedException e) => $"HTTP {e.Status}: {OneLine(e.Message)}",

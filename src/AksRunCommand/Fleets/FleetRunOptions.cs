@@ -23,19 +23,27 @@ public sealed class FleetRunOptions
     }
 
     /// <summary>
-    /// A JSON Lines file that records the intent before each run request and the command id after it, flushed
-    /// to disk before the next step; null (the default) keeps no journal. A run with an existing journal resumes:
-    /// it waits for the commands started before and sends run requests only for clusters never attempted.
+    /// A JSON Lines file that records the intent before each run request and its answer (the command id) after
+    /// it, flushed to disk before the next step; null (the default) keeps no journal. The run holds it
+    /// exclusively (a second run on it, in any process, fails before sending anything). A run with an existing
+    /// journal resumes: it waits for the commands started before, reports what finished or was refused for good,
+    /// and sends run requests only for clusters never attempted, refused in a retryable way (429, 401, retry
+    /// later) or not sent.
     /// </summary>
     public string? JournalPath { get; set; }
 
     /// <summary>
-    /// With a journal: send the run request again for a cluster whose earlier request may have been accepted
-    /// (it got no definitive answer). Default false: such a cluster is reported as possibly started, not resent.
+    /// With a journal: send the run request again for a cluster whose earlier request got no answer at all (a 5xx, a
+    /// timeout, a broken connection, a crash), so it may have been accepted. Default false: such a cluster is reported
+    /// as possibly started, not resent. A request ARM accepted (2xx, with or without a usable id) is never resent.
     /// </summary>
     public bool ResendPossiblyStarted { get; set; }
 
-    /// <summary>Stop waiting for a cluster's command this long after it started (it keeps running there); null (default) waits until it finishes. More than zero.</summary>
+    /// <summary>
+    /// Give each cluster at most this long from its turn: its run request (which may wait for the write budget) and
+    /// the wait for its result. When it elapses before the request was sent, nothing is sent (NotStarted); after,
+    /// the command keeps running and its id is in the outcome (WaitStopped). Null (default): no limit. More than zero.
+    /// </summary>
     public TimeSpan? MaxWait
     {
         get => _maxWait;

@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using AksRunCommand.Diagnostics;
+using AksRunCommand.Operations;
 
 namespace AksRunCommand.Fleets;
 
 /// <summary>
-/// One command on many clusters: at most MaxParallel in flight, each started with one run request (paced by the
-/// client's write budget, polled by the client's one scheduler), every failure an outcome, the journal written
-/// before each step so a rerun never sends a run request twice.
+/// One command on many clusters: at most MaxParallel in flight, each started with numbered run requests (paced by the
+/// client's write budget; a throttled one waits as long as the run lasts), polled by the client's one loop, every
+/// failure an outcome. With a journal, each request's intent is on disk before it goes out and its answer after, so
+/// no rerun sends a command twice; every way out (the end, cancellation, a consumer that stops enumerating) gives
+/// each cluster one outcome, with every id known, and writes the lines the journal owes.
 /// </summary>
 internal sealed class FleetRunner
 {
@@ -39,20 +42,25 @@ internal sealed class FleetRunner
         span?.SetTag(Telemetry.ApiVersion, _client.ApiVersion);
         span?.SetTag(Telemetry.FleetClusters, _clusters.Count);
         span?.SetTag(Telemetry.FleetMaxParallel, _options.MaxParallel);
+
+        // Held exclusively from here on; refused (another run holds it, another command wrote it) before any request.
+        using var journal = _options.JournalPath is { } path ? FleetJournal.Open(path, _content) : null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var outcomes = Channel.CreateUnbounded<FleetOutcome>(new UnboundedChannelOptions { SingleReader = true });
+        var producer = ProduceAsync(journal, outcomes.Writer, stop.Token); // its clusters' spans are children of this one
         try
         {
-            using var journal = _options.JournalPath is { } path ? FleetJournal.Open(path, _content) : null;
-            var outcomes = Channel.CreateUnbounded<FleetOutcome>();
-            var producer = ProduceAsync(journal, outcomes.Writer, cancellationToken); // its clusters' spans are children of this one
             await foreach (var outcome in outcomes.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 yield return outcome;
             }
-
-            await producer.ConfigureAwait(false);
         }
         finally
         {
+            // The end, or a consumer that stopped enumerating (break, an exception): nothing new starts, every cluster
+            // in flight ends with its outcome, and the journal gets its lines before it is closed.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
             lock (_gate)
             {
                 span?.SetTag(Telemetry.FleetSucceeded, _succeeded);
@@ -61,6 +69,7 @@ internal sealed class FleetRunner
         }
     }
 
+    // Never throws: every cluster gets exactly one outcome.
     private async Task ProduceAsync(FleetJournal? journal, ChannelWriter<FleetOutcome> outcomes, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(_options.MaxParallel);
@@ -68,11 +77,11 @@ internal sealed class FleetRunner
         try
         {
             Report();
-            for (var i = 0; i < _clusters.Count; i++)
+            var plans = _clusters.Select(c => ClusterPlan.Decide(c, journal?.Clusters.GetValueOrDefault(c), _options.ResendPossiblyStarted)).ToList();
+            for (var i = 0; i < plans.Count; i++)
             {
-                var cluster = _clusters[i];
-                var known = journal?.States.GetValueOrDefault(cluster);
-                if (FromJournal(cluster, known) is { } earlier)
+                var plan = plans[i];
+                if (plan.Settled is { } earlier)
                 {
                     Begin();
                     Emit(outcomes, earlier);
@@ -85,17 +94,17 @@ internal sealed class FleetRunner
                 }
                 catch (OperationCanceledException)
                 {
-                    foreach (var left in _clusters.Skip(i))
+                    foreach (var left in plans.Skip(i))
                     {
                         Begin();
-                        Emit(outcomes, new FleetOutcome(left, FleetOutcomeKind.NotStarted, null, null, null, errorLine: "the run was cancelled before this cluster's turn; nothing was sent"));
+                        Emit(outcomes, left.NotReached("the run was cancelled"));
                     }
 
                     break;
                 }
 
                 Begin();
-                running.Add(RunOneAsync(cluster, known?.CommandId, journal, slots, outcomes, cancellationToken));
+                running.Add(RunOneAsync(plan, journal, slots, outcomes, cancellationToken));
             }
 
             await Task.WhenAll(running).ConfigureAwait(false);
@@ -106,41 +115,18 @@ internal sealed class FleetRunner
         }
     }
 
-    // What an earlier run of the same journal settled: nothing is sent for these clusters again.
-    private FleetOutcome? FromJournal(ClusterId cluster, FleetJournalState? known)
-    {
-        if (known is null)
-        {
-            return null;
-        }
-
-        if (known.Finished is { } finished)
-        {
-            var kind = Enum.TryParse<FleetOutcomeKind>(finished.Kind, out var parsed) ? parsed : FleetOutcomeKind.WaitFailed;
-            return new FleetOutcome(cluster, kind, finished.CommandId, null, null, fromJournal: true, finished.State, finished.ExitCode, finished.Error);
-        }
-
-        if (known.Refusal is { } refusal)
-        {
-            return new FleetOutcome(cluster, FleetOutcomeKind.Refused, null, null, null, fromJournal: true, errorLine: refusal);
-        }
-
-        if (known.CommandId is null && known.Attempted && !_options.ResendPossiblyStarted)
-        {
-            return new FleetOutcome(cluster, FleetOutcomeKind.MayHaveStarted, null, null, null, fromJournal: true,
-                errorLine: "an earlier run sent the run request but recorded no answer: the command may have started; it was not sent again (FleetRunOptions.ResendPossiblyStarted, aks-run fleet --resend-possibly-started, sends it)");
-        }
-
-        return null; // attempted with an id: wait again; never attempted: start it
-    }
-
-    private async Task RunOneAsync(ClusterId cluster, string? commandId, FleetJournal? journal, SemaphoreSlim slots, ChannelWriter<FleetOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task RunOneAsync(ClusterPlan plan, FleetJournal? journal, SemaphoreSlim slots, ChannelWriter<FleetOutcome> outcomes, CancellationToken cancellationToken)
     {
         await Task.Yield();
         FleetOutcome outcome;
         try
         {
-            outcome = await RunAsync(cluster, commandId, journal, cancellationToken).ConfigureAwait(false);
+            outcome = await RunAsync(plan, journal, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The last resort (a telemetry listener that throws, say): still one outcome, nothing claimed that is not known.
+            outcome = new FleetOutcome(plan.Cluster, plan.ResumeId is null ? FleetOutcomeKind.MayHaveStarted : FleetOutcomeKind.WaitFailed, plan.ResumeId, null, e);
         }
         finally
         {
@@ -151,113 +137,96 @@ internal sealed class FleetRunner
     }
 
     // One run span per cluster, whether it is started now or waited for again from the journal.
-    private async Task<FleetOutcome> RunAsync(ClusterId cluster, string? commandId, FleetJournal? journal, CancellationToken cancellationToken)
+    private async Task<FleetOutcome> RunAsync(ClusterPlan plan, FleetJournal? journal, CancellationToken cancellationToken)
     {
-        using var span = _client.StartRunSpan(cluster, _content);
+        using var span = _client.StartRunSpan(plan.Cluster, _content);
         var run = new RunTrace(span);
-        var outcome = await RunInSpanAsync(cluster, commandId, journal, run, cancellationToken).ConfigureAwait(false);
+        var outcome = await RunInSpanAsync(plan, journal, run, cancellationToken).ConfigureAwait(false);
+        if (outcome.Result is not null && journal is not null)
+        {
+            try
+            {
+                await journal.FinishedAsync(outcome).ConfigureAwait(false); // a rerun reports it instead of polling an id that may have expired
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                RunCommandLog.JournalWriteFailed(_client.Logger, outcome.CommandId ?? "(no id)", e.GetType().Name); // the outcome stands; a rerun polls the id again
+            }
+        }
+
         run.End(outcome);
         return outcome;
     }
 
-    private async Task<FleetOutcome> RunInSpanAsync(ClusterId cluster, string? commandId, FleetJournal? journal, RunTrace run, CancellationToken cancellationToken)
+    private async Task<FleetOutcome> RunInSpanAsync(ClusterPlan plan, FleetJournal? journal, RunTrace run, CancellationToken cancellationToken)
     {
+        var cluster = plan.Cluster;
+        var turn = _client.TimeProvider.GetTimestamp();
         RunCommandOperation operation;
-        if (commandId is null)
+        if (plan.ResumeId is { } resumed)
+        {
+            operation = _client.GetRunCommandOperation(cluster, resumed);
+            run.Started(operation, null);
+        }
+        else
         {
             Move(ref _starting, +1);
+            using var maxWait = _options.MaxWait is { } limit ? new CancellationTokenSource(limit, _client.TimeProvider) : null;
+            using var start = maxWait is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, maxWait.Token);
             try
             {
-                if (journal is not null)
-                {
-                    await journal.IntentAsync(cluster).ConfigureAwait(false); // on disk before the request goes out
-                }
-
-                (operation, var started) = await _client.StartOperationAsync(cluster, _content, cancellationToken).ConfigureAwait(false);
+                var policy = new RunRequestPolicy(journal?.For(cluster), UntilAccepted: true);
+                (operation, var started) = await _client.StartOperationAsync(cluster, _content, policy, start?.Token ?? cancellationToken).ConfigureAwait(false);
                 run.Started(operation, started);
-                if (journal is not null)
-                {
-                    await journal.AcceptedAsync(cluster, operation.Id).ConfigureAwait(false); // on disk before the wait
-                }
-            }
-            catch (ArmRequestFailedException e) when (e.CommandMayHaveStarted)
-            {
-                return await EndAsync(journal, new FleetOutcome(cluster, FleetOutcomeKind.MayHaveStarted, null, null, e), record: false).ConfigureAwait(false);
-            }
-            catch (AksRunCommandException e) when (e.CommandId is { } id)
-            {
-                return await EndAsync(journal, new FleetOutcome(cluster, FleetOutcomeKind.WaitFailed, id, null, e), record: false).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is ArmRequestFailedException or ArgumentException)
-            {
-                if (journal is not null)
-                {
-                    await journal.RefusedAsync(cluster, OneLine(e)).ConfigureAwait(false);
-                }
-
-                return await EndAsync(journal, new FleetOutcome(cluster, FleetOutcomeKind.Refused, null, null, e), record: false).ConfigureAwait(false);
             }
             catch (RunCommandStartCanceledException e)
             {
-                if (!e.CommandMayHaveStarted && journal is not null)
-                {
-                    await journal.NotSentAsync(cluster).ConfigureAwait(false);
-                }
-
-                return await EndAsync(journal, new FleetOutcome(cluster, e.CommandMayHaveStarted ? FleetOutcomeKind.MayHaveStarted : FleetOutcomeKind.NotStarted, null, null, e), record: false).ConfigureAwait(false);
+                var why = cancellationToken.IsCancellationRequested ? "the run was cancelled" : $"the maximum wait ({_options.MaxWait!.Value.TotalSeconds:0.###} s) elapsed";
+                return e.CommandMayHaveStarted || plan.EarlierUnanswered
+                    ? new FleetOutcome(cluster, FleetOutcomeKind.MayHaveStarted, null, null, e, errorLine: $"{why} while the run request was on the network: the command may have started; it was not sent again")
+                    : new FleetOutcome(cluster, FleetOutcomeKind.NotStarted, null, null, e, errorLine: $"{why} before the run request could be sent (it waited for the write budget); nothing was sent");
+            }
+            catch (ArmRequestFailedException e) when (e.CommandMayHaveStarted)
+            {
+                var accepted = e.Status is >= 200 and < 300;
+                return new FleetOutcome(cluster, accepted ? FleetOutcomeKind.AcceptedWithoutId : FleetOutcomeKind.MayHaveStarted, null, null, e);
+            }
+            catch (ArmRequestFailedException e)
+            {
+                return new FleetOutcome(cluster, plan.EarlierUnanswered ? FleetOutcomeKind.MayHaveStarted : FleetOutcomeKind.Refused, null, null, e);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // A credential that cannot give a token, say: nothing was accepted, and a rerun may start it.
-                if (journal is not null)
-                {
-                    await journal.NotSentAsync(cluster).ConfigureAwait(false);
-                }
-
-                return await EndAsync(journal, new FleetOutcome(cluster, FleetOutcomeKind.NotStarted, null, null, e), record: false).ConfigureAwait(false);
+                // Nothing was sent (bad input, a credential that cannot give a token): a rerun may start it.
+                return new FleetOutcome(cluster, plan.EarlierUnanswered ? FleetOutcomeKind.MayHaveStarted : FleetOutcomeKind.NotStarted, null, null, e);
             }
             finally
             {
                 Move(ref _starting, -1);
             }
         }
-        else
-        {
-            operation = _client.GetRunCommandOperation(cluster, commandId);
-            run.Started(operation, null);
-        }
 
         Move(ref _running, +1);
         try
         {
-            var result = await operation.WaitAsync(new RunCommandWaitOptions { MaxWait = _options.MaxWait }, run.Span, cancellationToken).ConfigureAwait(false);
+            var left = _options.MaxWait is { } limit ? limit - _client.TimeProvider.GetElapsedTime(turn) : (TimeSpan?)null;
+            var wait = new RunCommandWaitOptions { MaxWait = left is { } l ? (l > TimeSpan.Zero ? l : TimeSpan.FromMilliseconds(1)) : null };
+            var result = await operation.WaitAsync(wait, run.Span, cancellationToken).ConfigureAwait(false);
             var kind = result.IsSuccess ? FleetOutcomeKind.Succeeded : result.HasRun ? FleetOutcomeKind.NonZeroExit : FleetOutcomeKind.ProvisioningFailed;
-            var error = kind == FleetOutcomeKind.Succeeded ? null : new CommandFailedException(result);
-            return await EndAsync(journal, new FleetOutcome(cluster, kind, operation.Id, result, error), record: true).ConfigureAwait(false);
+            return new FleetOutcome(cluster, kind, operation.Id, result, kind == FleetOutcomeKind.Succeeded ? null : new CommandFailedException(result));
         }
         catch (RunCommandWaitCanceledException e)
         {
-            return await EndAsync(journal, new FleetOutcome(cluster, FleetOutcomeKind.WaitStopped, operation.Id, null, e), record: false).ConfigureAwait(false);
+            return new FleetOutcome(cluster, FleetOutcomeKind.WaitStopped, operation.Id, null, e);
         }
-        catch (AksRunCommandException e)
+        catch (Exception e)
         {
-            return await EndAsync(journal, new FleetOutcome(cluster, FleetOutcomeKind.WaitFailed, operation.Id, null, e), record: false).ConfigureAwait(false);
+            return new FleetOutcome(cluster, FleetOutcomeKind.WaitFailed, operation.Id, null, e);
         }
         finally
         {
             Move(ref _running, -1);
         }
-    }
-
-    // A finished command is recorded, so a rerun reports it instead of polling an id that may have expired.
-    private static async Task<FleetOutcome> EndAsync(FleetJournal? journal, FleetOutcome outcome, bool record)
-    {
-        if (record && journal is not null)
-        {
-            await journal.FinishedAsync(outcome).ConfigureAwait(false);
-        }
-
-        return outcome;
     }
 
     private void Emit(ChannelWriter<FleetOutcome> outcomes, FleetOutcome outcome)
@@ -308,8 +277,6 @@ internal sealed class FleetRunner
         progress.Report(now);
     }
 
-    private static string OneLine(Exception e) => string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
-
     // What a cluster's run span records: the command id once accepted, polls and retries, the outcome.
     private sealed class RunTrace(Activity? span)
     {
@@ -318,7 +285,7 @@ internal sealed class FleetRunner
 
         public Activity? Span { get; } = span;
 
-        public void Started(RunCommandOperation operation, Operations.StartOutcome? started)
+        public void Started(RunCommandOperation operation, StartOutcome? started)
         {
             _operation = operation;
             _startRetries = started?.Retries ?? 0;

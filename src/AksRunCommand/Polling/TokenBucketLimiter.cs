@@ -153,7 +153,8 @@ internal sealed class TokenBucketLimiter : RateLimiter
     {
         var pause = now < _pausedUntil ? (_pausedUntil - now) / (double)_clock.TimestampFrequency : 0;
         var rate = now < _gentleUntil ? _perSecond / 2 : _perSecond;
-        var refill = Math.Max(0, permitCount - _tokens) / rate;
+        var atResume = _oneWhenResumed && now < _pausedUntil ? Math.Max(_tokens, 1) : _tokens; // the one token a pause's end gives at once
+        var refill = Math.Max(0, permitCount - atResume) / rate;
         // Whole milliseconds, at least one, rounded up: a timer's unit (a shorter delay would complete at once and spin).
         return TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(Math.Min(pause + refill, 3600) * 1000)));
     }
