@@ -76,6 +76,9 @@ public sealed class FakeFault
     /// <summary>Headers set on this answer, replacing any of the same name the fake would send.</summary>
     internal IReadOnlyList<KeyValuePair<string, string[]>> Headers { get; private init; } = [];
 
+    /// <summary>A healthy answer in a scripted sequence: the command is accepted with the usual 202 and Location (start only).</summary>
+    public static FakeFault Accepted { get; } = new("202") { Kind = AnswerKind.Accepted, Status = 202 };
+
     /// <summary>The command is accepted and registered, but the 202 carries no Location (start only).</summary>
     public static FakeFault AcceptedWithoutLocation { get; } = new("202 without Location") { Kind = AnswerKind.AcceptedWithoutLocation, Status = 202 };
 

@@ -77,4 +77,45 @@ public sealed class HardeningTests : IDisposable
         Assert.Contains("both a file and a folder", Assert.Single(run.StderrLines), StringComparison.Ordinal);
         Assert.Empty(_cli.Fake.Runs);
     }
+
+    // Issue 20, class 7: a non-zero remote exit code never makes aks-run exit 0, even one that does not fit an exit status.
+    [Theory]
+    [InlineData(256, 1)]
+    [InlineData(512, 1)]
+    [InlineData(257, 1)]
+    [InlineData(300, 44)]
+    [InlineData(-1, 255)]
+    [InlineData(255, 255)]
+    [InlineData(3, 3)]
+    public async Task RemoteExitCodeThatDoesNotFit_NeverExits0(int remote, int expected)
+    {
+        _cli.Fake.When("remote").RunningFor(0).ExitsWith(remote, "out\n");
+
+        var run = await _cli.RunAsync(["invoke", "-c", "remote", .. _cli.Target]);
+
+        Assert.Equal(expected, run.ExitCode);
+        Assert.Equal("out\n", run.Stdout);
+    }
+
+    // Issue 20, class 7: only regular files and folders can be attached; a named pipe would block the read for ever.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ANamedPipe_GivenOrInsideAFolder_Exits255BeforeAnyRequest(bool insideFolder)
+    {
+        _cli.Write("manifests/ns.yaml", "kind: Namespace\n"u8.ToArray());
+        var pipe = Path.Combine(_cli.WorkingDirectory, insideFolder ? "manifests/pipe" : "pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var run = await _cli.RunAsync(["invoke", "-c", "kubectl apply -f .", "-f", insideFolder ? "manifests" : "pipe", .. _cli.Target]);
+
+        Assert.Equal(255, run.ExitCode);
+        var line = Assert.Single(run.StderrLines);
+        Assert.Contains("is a named pipe (FIFO), not a regular file: only regular files and folders can be attached", line, StringComparison.Ordinal);
+        Assert.Empty(_cli.Fake.Runs);
+    }
 }

@@ -99,6 +99,21 @@ internal sealed class FleetJournal : IDisposable
         }
     }
 
+    /// <summary>Reads a journal without holding or changing it (what a rerun would know), for reports and tests.</summary>
+    /// <exception cref="ArgumentException">The journal belongs to another command or context, or is not a fleet journal.</exception>
+    public static IReadOnlyDictionary<ClusterId, ClusterHistory> ReadOnly(string path, RunCommandContent content)
+    {
+        var full = Path.GetFullPath(path);
+        var clusters = new Dictionary<ClusterId, ClusterHistory>();
+        var bytes = File.ReadAllBytes(full);
+        if (bytes.Length > 0)
+        {
+            Read(full, bytes, Fingerprint(content), clusters);
+        }
+
+        return clusters;
+    }
+
     /// <summary>The writer of one cluster's run requests, numbering them after the ones already recorded.</summary>
     public ClusterJournal For(ClusterId cluster) =>
         new(this, cluster, Clusters.GetValueOrDefault(cluster)?.LastAttempt ?? 0);

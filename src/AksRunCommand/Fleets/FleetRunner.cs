@@ -191,14 +191,13 @@ internal sealed class FleetRunner
                 var accepted = e.Status is >= 200 and < 300;
                 return new FleetOutcome(cluster, accepted ? FleetOutcomeKind.AcceptedWithoutId : FleetOutcomeKind.MayHaveStarted, null, null, e);
             }
-            catch (ArmRequestFailedException e)
-            {
-                return new FleetOutcome(cluster, plan.EarlierUnanswered ? FleetOutcomeKind.MayHaveStarted : FleetOutcomeKind.Refused, null, null, e);
-            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Nothing was sent (bad input, a credential that cannot give a token): a rerun may start it.
-                return new FleetOutcome(cluster, plan.EarlierUnanswered ? FleetOutcomeKind.MayHaveStarted : FleetOutcomeKind.NotStarted, null, null, e);
+                // Refused, or nothing was sent (bad input, a credential that cannot give a token): a rerun may start it.
+                var kind = e is ArmRequestFailedException ? FleetOutcomeKind.Refused : FleetOutcomeKind.NotStarted;
+                return plan.EarlierUnanswered
+                    ? new FleetOutcome(cluster, FleetOutcomeKind.MayHaveStarted, null, null, e, errorLine: $"an earlier run's request got no answer, so the command may have started; this run's ended {kind}: {new FleetOutcome(cluster, kind, null, null, e).ErrorLine}")
+                    : new FleetOutcome(cluster, kind, null, null, e);
             }
             finally
             {

@@ -133,6 +133,145 @@ public sealed class FleetRunTests : IDisposable
         Assert.Equal(4, _aks.Runs.Count);
     }
 
+    // Class 4 (b): within one run a throttled run request is never a final outcome, however many 429s it gets.
+    [Fact]
+    public async Task RunOnFleet_EveryRunRequestThrottledForSixSeconds_EveryClusterStillSucceeds()
+    {
+        var clusters = Enumerable.Range(0, 10).Select(i => Cluster(SubscriptionA, $"tt{i}")).ToList();
+        foreach (var cluster in clusters)
+        {
+            _aks.Cluster(cluster).When("ls").OnStart(FakeFault.Throttled(TimeSpan.FromSeconds(1)), times: 7).RunningFor(0); // more 429s than Retry.MaxRetries (5)
+        }
+
+        var client = _aks.CreateClient(o => o.TimeProvider = _clock);
+
+        var outcomes = await _clock.RunAsync(Collect(client.RunOnFleetAsync(clusters, new RunCommandContent("ls"), new FleetRunOptions { MaxParallel = 10 })));
+
+        Assert.Equal(10, outcomes.Count(o => o.Kind == FleetOutcomeKind.Succeeded));
+        Assert.All(clusters, c => Assert.Equal([429, 429, 429, 429, 429, 429, 429, 202], _aks.Runs.Where(r => r.Cluster == c).Select(r => r.Status)));
+        Assert.True(_clock.Elapsed >= TimeSpan.FromSeconds(7), $"seven 429s of 1 s each took {_clock.Elapsed}");
+    }
+
+    // Class 4 (b), the other side: a single command still gives up after Retry.MaxRetries 429s, as documented.
+    [Fact]
+    public async Task RunCommand_ThrottledMoreThanMaxRetries_FailsWithTheThrottle()
+    {
+        var cluster = Cluster(SubscriptionA, "single");
+        _aks.Cluster(cluster).When("ls").OnStart(FakeFault.Throttled(TimeSpan.FromSeconds(1)), times: 7);
+        var client = _aks.CreateClient(o => o.TimeProvider = _clock);
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => _clock.RunAsync(client.RunCommandAsync(Azure.WaitUntil.Started, cluster, new RunCommandContent("ls"))));
+
+        Assert.Equal(429, error.Status);
+        Assert.False(error.CommandMayHaveStarted);
+        Assert.Equal(6, _aks.Runs.Count);
+    }
+
+    // Class 5: cancelled before their turn, clusters the journal shows accepted keep their ids.
+    [Fact]
+    public async Task RunOnFleet_CancelledBeforeAnyTurn_ReportsTheIdsTheJournalKnows()
+    {
+        using var temp = new Infrastructure.TempFolder();
+        var journal = temp.Combine("fleet.jsonl");
+        var clusters = Enumerable.Range(0, 4).Select(i => Cluster(SubscriptionA, $"k{i}")).ToList();
+        var client = _aks.CreateClient(o => o.TimeProvider = _clock);
+        var content = new RunCommandContent("sleep 600");
+        using (var first = new CancellationTokenSource())
+        {
+            var run = Collect(client.RunOnFleetAsync(clusters, content, new FleetRunOptions { MaxParallel = 2, JournalPath = journal }, first.Token));
+            await _clock.DriveAsync(run, stopAfter: TimeSpan.FromSeconds(5));
+            await first.CancelAsync();
+            await _clock.RunAsync(run);
+        }
+
+        using var canceled = new CancellationTokenSource();
+        await canceled.CancelAsync();
+        var outcomes = (await _clock.RunAsync(Collect(client.RunOnFleetAsync(clusters, content, new FleetRunOptions { MaxParallel = 1, JournalPath = journal }, canceled.Token)))).ToDictionary(o => o.Cluster);
+
+        Assert.Equal(4, outcomes.Count);
+        var started = _aks.Runs.Where(r => r.CommandId is not null).ToList();
+        Assert.Equal(2, started.Count);
+        Assert.All(started, r => Assert.Equal((FleetOutcomeKind.WaitStopped, r.CommandId), (outcomes[r.Cluster].Kind, outcomes[r.Cluster].CommandId)));
+        Assert.Equal(2, outcomes.Values.Count(o => o.Kind == FleetOutcomeKind.NotStarted && o.CommandId is null));
+        Assert.Equal(2, _aks.Runs.Count);
+    }
+
+    // Class 5: a consumer that stops reading stops the run: nothing new is sent, the journal gets its lines and is let go.
+    [Fact]
+    public async Task RunOnFleet_ConsumerStopsReading_NothingMoreIsSentAndTheJournalIsReleased()
+    {
+        using var temp = new Infrastructure.TempFolder();
+        var journal = temp.Combine("fleet.jsonl");
+        var clusters = Enumerable.Range(0, 6).Select(i => Cluster(SubscriptionA, $"b{i}")).ToList();
+        _aks.Cluster(clusters[0]).When("sleep 20").RunningFor(TimeSpan.FromSeconds(2)).ExitsWith(0);
+        var client = _aks.CreateClient(o => o.TimeProvider = _clock);
+        var content = new RunCommandContent("sleep 20");
+
+        var first = await _clock.RunAsync(FirstAsync(client.RunOnFleetAsync(clusters, content, new FleetRunOptions { MaxParallel = 2, JournalPath = journal })));
+
+        Assert.Equal(clusters[0], first.Cluster);
+        var sent = _aks.Runs.ToList();
+        Assert.InRange(sent.Count, 2, 3); // the first two, and perhaps the third that took the freed slot before the consumer left
+        var histories = AksRunCommand.Fleets.FleetJournal.ReadOnly(journal, content);
+        Assert.All(sent, r => Assert.True(histories[r.Cluster].CommandId == r.CommandId || histories[r.Cluster].Unanswered, $"{r.Cluster.ClusterName}: its request went out, and the journal has neither its id nor its doubt"));
+        var again = await _clock.RunAsync(Collect(client.RunOnFleetAsync(clusters, content, new FleetRunOptions { MaxParallel = 6, JournalPath = journal })));
+        Assert.Equal(6, again.Count); // the journal was released; the rerun waits for the started ones and sends nothing twice
+        Assert.Equal(6, again.Count(o => o.IsSuccess) + again.Count(o => o.Kind == FleetOutcomeKind.MayHaveStarted));
+        Assert.All(_aks.Runs.GroupBy(r => r.Cluster), g => Assert.Single(g)); // no cluster was sent the command twice
+        Assert.All(again.Where(o => o.IsSuccess), o => Assert.Single(_aks.Runs, r => r.Cluster == o.Cluster && r.CommandId == o.CommandId));
+    }
+
+    // Class 5: a cancel while the cluster token is fetched gives that cluster its outcome; the enumeration ends normally.
+    [Fact]
+    public async Task RunOnFleet_CancelledWhileTheClusterTokenIsFetched_EveryClusterAnOutcomeNothingSent()
+    {
+        var credential = new Infrastructure.BlockingCredential("6dae42f8-4368-4678-94ff-3960e28e3630");
+        var client = new AksRunCommandClient(credential, new AksRunCommandClientOptions { Endpoint = _aks.Endpoint, TimeProvider = _clock, Transport = _clock.HoldDuringRequests() });
+        var clusters = new[] { Cluster(SubscriptionA, "tok0"), Cluster(SubscriptionA, "tok1") };
+        using var cancel = new CancellationTokenSource();
+
+        var run = Collect(client.RunOnFleetAsync(clusters, new RunCommandContent("ls") { ClusterToken = ClusterTokenMode.Always }, cancellationToken: cancel.Token));
+        await credential.Asked;
+        await cancel.CancelAsync();
+        var outcomes = await _clock.RunAsync(run);
+
+        Assert.Equal(2, outcomes.Count);
+        Assert.All(outcomes, o => Assert.Equal(FleetOutcomeKind.NotStarted, o.Kind));
+        Assert.Empty(_aks.Runs);
+    }
+
+    // Class 5: a cancel during the first ARM token fetch is "not started" (nothing left the process), not "may have started".
+    [Fact]
+    public async Task RunOnFleet_CancelledWhileTheArmTokenIsFetched_IsNotStartedAndJournaledNotSent()
+    {
+        using var temp = new Infrastructure.TempFolder();
+        var journal = temp.Combine("fleet.jsonl");
+        var credential = new Infrastructure.BlockingCredential(_aks.Endpoint.GetLeftPart(UriPartial.Authority));
+        var client = new AksRunCommandClient(credential, new AksRunCommandClientOptions { Endpoint = _aks.Endpoint, TimeProvider = _clock, Transport = _clock.HoldDuringRequests() });
+        var cluster = Cluster(SubscriptionA, "armtok");
+        using var cancel = new CancellationTokenSource();
+
+        var run = Collect(client.RunOnFleetAsync([cluster], new RunCommandContent("ls"), new FleetRunOptions { JournalPath = journal }, cancel.Token));
+        await credential.Asked;
+        await cancel.CancelAsync();
+        var outcome = Assert.Single(await _clock.RunAsync(run));
+
+        Assert.Equal(FleetOutcomeKind.NotStarted, outcome.Kind);
+        Assert.Empty(_aks.Runs);
+        var attempt = Assert.Single(AksRunCommand.Fleets.FleetJournal.ReadOnly(journal, new RunCommandContent("ls"))[cluster].Attempts.Values);
+        Assert.Equal(AksRunCommand.Fleets.AttemptAnswer.NotSent, attempt.Answer);
+    }
+
+    private static async Task<FleetOutcome> FirstAsync(IAsyncEnumerable<FleetOutcome> outcomes)
+    {
+        await foreach (var outcome in outcomes)
+        {
+            return outcome; // leaves the enumeration: the runner must stop, write what it owes, and let the journal go
+        }
+
+        throw new InvalidOperationException("no outcome");
+    }
+
     internal static ClusterId Cluster(Guid subscription, string name) => new(subscription, "rg-" + subscription.ToString()[..4], name);
 
     internal static async Task<List<FleetOutcome>> Collect(IAsyncEnumerable<FleetOutcome> outcomes)
