@@ -12,7 +12,12 @@ root.SetAction(parse =>
     try
     {
         var result = SpecImporter.Import(from, to);
-        Console.WriteLine($"Imported api-version {result.ApiVersion} from {from} (sha256 {result.InputSha256}): {result.Definitions} definitions, {result.Parameters} parameters, {result.Examples} examples -> {to}");
+        Console.WriteLine($"Imported api-version {result.ApiVersion} from {from} (sha256 {result.InputSha256}): {result.Definitions} definitions, {result.Parameters} parameters, {result.Examples} examples{(result.Kept.Count > 0 ? $" (and {result.Kept.Count} kept from the previous spec/)" : string.Empty)} -> {to}");
+        foreach (var example in result.Kept)
+        {
+            Console.WriteLine($"  kept: examples/{example.FileName} of {example.OperationId} from the previous spec/ (first imported from {example.Origin}, api-version {example.OriginApiVersion}): the upstream file ships no example for it; only its api-version was changed, to {result.ApiVersion}.");
+        }
+
         foreach (var note in result.Notes)
         {
             Console.WriteLine($"  note: {note}");

@@ -63,9 +63,10 @@ public sealed class SpecImporterTests : IDisposable
         var runCommand = spec["paths"]!.AsObject().Single(p => p.Key.EndsWith("/runCommand", StringComparison.Ordinal)).Value!["post"]!.AsObject();
         Assert.False(runCommand.ContainsKey("x-ms-examples")); // upstream names examples/RunCommandRequest.json but does not ship it
         Assert.Equal(["RunCommandResultFailed.json", "RunCommandResultSucceed.json"], Directory.GetFiles(Path.Combine(_out, "examples")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(2, result.Notes.Count);
+        Assert.Equal(3, result.Notes.Count);
         Assert.Contains(result.Notes, n => n.Contains("\"format\": \"uuid\" added", StringComparison.Ordinal));
         Assert.Contains(result.Notes, n => n.Contains("'submitNewCommand' of ManagedClusters_RunCommand dropped", StringComparison.Ordinal));
+        Assert.Contains("ManagedClusters_RunCommand has no example: the upstream file ships none and spec/ held none to keep.", result.Notes); // a first import: nothing to keep
     }
 
     [Fact]
@@ -189,6 +190,98 @@ public sealed class SpecImporterTests : IDisposable
     }
 
     [Fact]
+    public void Import_UpstreamWithoutExamples_KeepsThePreviousExamplesWithOnlyTheirApiVersionChanged()
+    {
+        SpecImporter.Import(Upstream("stable/2024-02-01"), _out);
+        var before = Directory.GetFiles(Path.Combine(_out, "examples")).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+
+        var result = SpecImporter.Import(ExampleLessUpstream(), _out);
+
+        Assert.Equal("2026-01-01", result.ApiVersion);
+        Assert.Equal(0, result.Examples);
+        Assert.Equal(["RunCommandRequest.json", "RunCommandResultFailed.json", "RunCommandResultSucceed.json"], result.Kept.Select(k => k.FileName).Order(StringComparer.Ordinal));
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), Directory.GetFiles(Path.Combine(_out, "examples")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var (name, text) in before)
+        {
+            // The parameter and the Location's query, nothing else.
+            var expected = text.Replace("\"api-version\": \"2024-02-01\"", "\"api-version\": \"2026-01-01\"", StringComparison.Ordinal)
+                .Replace("?api-version=2024-02-01\"", "?api-version=2026-01-01\"", StringComparison.Ordinal);
+            Assert.NotEqual(text, expected);
+            Assert.Equal(expected, File.ReadAllText(Path.Combine(_out, "examples", name)));
+        }
+    }
+
+    [Fact]
+    public void Import_UpstreamWithoutExamples_TheSpecStillNamesTheKeptExamplesOfEachOperation()
+    {
+        SpecImporter.Import(Upstream("stable/2024-02-01"), _out);
+
+        SpecImporter.Import(ExampleLessUpstream(), _out);
+
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, SpecImporter.SpecFileName)))!;
+        Assert.Equal("./examples/RunCommandRequest.json", (string?)Operation(spec, "ManagedClusters_RunCommand")["x-ms-examples"]!["submitNewCommand"]!["$ref"]);
+        Assert.Equal(
+            ["commandFailedResult:./examples/RunCommandResultFailed.json", "commandSucceedResult:./examples/RunCommandResultSucceed.json"],
+            Operation(spec, "ManagedClusters_GetCommandResult")["x-ms-examples"]!.AsObject().Select(e => e.Key + ":" + (string?)e.Value!["$ref"]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Import_UpstreamWithoutExamples_RecordsWhereEachKeptExampleCameFromAndWhy()
+    {
+        SpecImporter.Import(Upstream("stable/2024-02-01"), _out);
+
+        var result = SpecImporter.Import(ExampleLessUpstream(), _out);
+
+        var readme = File.ReadAllText(Path.Combine(_out, "README.md"));
+        Assert.Contains("Examples kept from the previous spec/, because the upstream file ships no example for their operation (only their api-version was changed, to 2026-01-01):", readme, StringComparison.Ordinal);
+        Assert.Contains("| `examples/RunCommandRequest.json` | `ManagedClusters_RunCommand` | `specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2024-02-01/examples/RunCommandRequest.json` | 2024-02-01 |", readme, StringComparison.Ordinal);
+        var kept = Assert.Single(result.Kept, k => k.FileName == "RunCommandResultSucceed.json");
+        Assert.Equal(("ManagedClusters_GetCommandResult", "commandSucceedResult", "2024-02-01"), (kept.OperationId, kept.Title, kept.OriginApiVersion));
+        Assert.Equal("specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2024-02-01/examples/RunCommandResultSucceed.json", kept.Origin);
+    }
+
+    [Fact]
+    public void Import_UpstreamWithoutExamplesTwice_KeepsTheFirstOrigin()
+    {
+        var exampleLess = ExampleLessUpstream();
+        SpecImporter.Import(Upstream("stable/2024-02-01"), _out);
+        SpecImporter.Import(exampleLess, _out);
+
+        var again = SpecImporter.Import(exampleLess, _out);
+
+        Assert.All(again.Kept, k => Assert.Equal("2024-02-01", k.OriginApiVersion));
+        Assert.All(again.Kept, k => Assert.Contains("/stable/2024-02-01/examples/", k.Origin, StringComparison.Ordinal));
+        Assert.DoesNotContain("2024-02-01", File.ReadAllText(Path.Combine(_out, "examples", "RunCommandRequest.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_UpstreamShipsExamples_ThePreviousOnesAreReplacedNotKept()
+    {
+        SpecImporter.Import(Upstream("stable/2024-02-01"), _out);
+
+        var result = SpecImporter.Import(Upstream("stable/2025-10-01"), _out);
+
+        Assert.Empty(result.Kept);
+        foreach (var example in Directory.GetFiles(Path.Combine(Aks, "stable", "2025-10-01", "examples")))
+        {
+            Assert.Equal(File.ReadAllBytes(example), File.ReadAllBytes(Path.Combine(_out, "examples", Path.GetFileName(example))));
+        }
+
+        Assert.DoesNotContain("Examples kept from the previous spec/", File.ReadAllText(Path.Combine(_out, "README.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_FirstImportWithoutExamples_NamesEachOperationLeftWithoutOne()
+    {
+        var result = SpecImporter.Import(ExampleLessUpstream(), _out);
+
+        Assert.Empty(result.Kept);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_out, "examples")));
+        Assert.Contains("ManagedClusters_RunCommand has no example: the upstream file ships none and spec/ held none to keep.", result.Notes);
+        Assert.Contains("ManagedClusters_GetCommandResult has no example: the upstream file ships none and spec/ held none to keep.", result.Notes);
+    }
+
+    [Fact]
     public void Import_WithoutTheCommonTypesBeside_FailsNamingTheMissingFile()
     {
         var lonely = Path.Combine(_out, "lonely");
@@ -217,29 +310,68 @@ public sealed class SpecImporterTests : IDisposable
     private static JsonObject Operation(JsonNode root, string operationId) =>
         root["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject()).Single(o => (string?)o.Value!["operationId"] == operationId).Value!.AsObject();
 
-    // A changed copy of an upstream version in a temporary layout like upstream's, with the given common-types beside it.
-    private string CopyUpstream(string version, string? commonTypes, Action<JsonNode> change)
+    // A changed copy of an upstream version in a temporary layout like upstream's, with the given common-types beside it;
+    // under another api-version folder (asVersion) and without its examples folder when asked.
+    private string CopyUpstream(string version, string? commonTypes, Action<JsonNode> change, string? asVersion = null, bool withExamples = true)
     {
         var layout = Path.Combine(_out, "layout", "specification");
-        var folder = Path.Combine(layout, "containerservice", "resource-manager", "Microsoft.ContainerService", "aks", version);
-        Directory.CreateDirectory(Path.Combine(folder, "examples"));
-        foreach (var example in Directory.GetFiles(Path.Combine(Aks, version, "examples")))
+        var folder = Path.Combine(layout, "containerservice", "resource-manager", "Microsoft.ContainerService", "aks", Path.GetDirectoryName(version)!, asVersion ?? Path.GetFileName(version));
+        Directory.CreateDirectory(folder);
+        if (withExamples)
         {
-            File.Copy(example, Path.Combine(folder, "examples", Path.GetFileName(example)));
+            Directory.CreateDirectory(Path.Combine(folder, "examples"));
+            foreach (var example in Directory.GetFiles(Path.Combine(Aks, version, "examples")))
+            {
+                File.Copy(example, Path.Combine(folder, "examples", Path.GetFileName(example)));
+            }
         }
 
         if (commonTypes is not null)
         {
             var types = Path.Combine(layout, "common-types", "resource-management", commonTypes);
             Directory.CreateDirectory(types);
-            File.Copy(Path.Combine(TestData, "upstream", "specification", "common-types", "resource-management", commonTypes, "types.json"), Path.Combine(types, "types.json"));
+            foreach (var file in Directory.GetFiles(Path.Combine(TestData, "upstream", "specification", "common-types", "resource-management", commonTypes)))
+            {
+                File.Copy(file, Path.Combine(types, Path.GetFileName(file)));
+            }
         }
 
         var root = JsonNode.Parse(File.ReadAllText(Upstream(version)))!;
         change(root);
-        var file = Path.Combine(folder, "managedClusters.json");
-        File.WriteAllText(file, root.ToJsonString());
-        return file;
+        var path = Path.Combine(folder, "managedClusters.json");
+        File.WriteAllText(path, root.ToJsonString());
+        return path;
+    }
+
+    // What issue 25 met: a TypeSpec-era file of a newer stable version that ships no x-ms-examples at all (the
+    // stored 2025-10-01 under the name 2026-01-01, every x-ms-examples removed, no examples folder).
+    private string ExampleLessUpstream() =>
+        CopyUpstream("stable/2025-10-01", "v6", root =>
+        {
+            root["info"]!["version"] = "2026-01-01";
+            StripExamples(root);
+        }, asVersion: "2026-01-01", withExamples: false);
+
+    private static void StripExamples(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                obj.Remove("x-ms-examples");
+                foreach (var (_, child) in obj)
+                {
+                    StripExamples(child);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    StripExamples(item);
+                }
+
+                break;
+        }
     }
 
     private static void Collect(JsonNode? node, List<string> refs)
