@@ -30,6 +30,10 @@ var upstreamTestData = root.Combine("tests/AksRunCommand.SpecImport.Tests/upstre
 // The stored upstream versions CI imports in temporary copies (2024-02-01, the version spec/ is on, is proven by
 // the importer's tests against its pinned expected copy).
 var roundTripVersions = new[] { "stable/2022-09-01", "preview/2024-01-02-preview", "stable/2025-10-01" };
+// And one made at run time, never stored (issue 25): the stored 2025-10-01 as a newer stable version whose file ships
+// no x-ms-examples, as TypeSpec-era files can; the import must keep spec/'s examples.
+var exampleLessSource = "stable/2025-10-01";
+var exampleLessVersion = "2026-01-01";
 var upgradeCheckVersion = "stable/2025-10-01";
 var version = XmlPeek("Directory.Build.props", "/Project/PropertyGroup/VersionPrefix");
 
@@ -213,14 +217,17 @@ Task("ApiDiff")
 });
 
 Task("ImportRoundTrip")
-    .Description("Proves in temporary copies that each stored upstream version of another vintage (2022-09-01 on common-types v3, 2024-01-02-preview, 2025-10-01 from TypeSpec) imports, generates a client the facade builds on, and passes the contract suite.")
+    .Description("Proves in temporary copies that each stored upstream version of another vintage (2022-09-01 on common-types v3, 2024-01-02-preview, 2025-10-01 from TypeSpec), and a file that ships no examples (2025-10-01 renamed 2026-01-01, made at run time), imports, generates a client the facade builds on, and passes the contract suite.")
     .Does(() =>
 {
-    foreach (var stored in roundTripVersions)
+    foreach (var stored in roundTripVersions.Append(exampleLessVersion))
     {
         var apiVersion = System.IO.Path.GetFileName(stored);
         var copy = CopyOfRepository("import-" + apiVersion);
-        ImportInto(copy, upstreamTestData.CombineWithFilePath(stored + "/managedClusters.json").FullPath);
+        var source = stored == exampleLessVersion ? WriteExampleLessUpstream(copy) : upstreamTestData.CombineWithFilePath(stored + "/managedClusters.json").FullPath;
+        ImportInto(copy, source);
+        if (stored == exampleLessVersion)
+            CheckExamplesKept(copy);
         RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=Generate");
         RunIn(copy, "dotnet", "test", "tests/AksRunCommand.ContractTests/AksRunCommand.ContractTests.csproj", "-c", configuration, "--logger", "console;verbosity=minimal");
         if (SpecApiVersion(copy) != apiVersion)
@@ -594,6 +601,9 @@ void WriteUpgradeChangelog(string from, string to, string source, List<ApiChange
             entry.Append($"- {title}: ").Append(string.Join("; ", list.Select(c => "`" + c.Text + "`"))).Append(".\n");
     }
 
+    var kept = KeptExamples(root);
+    if (kept.Count > 0)
+        entry.Append($"- The upstream file ships no example for some operations: their examples are kept from the previous `spec/`, only their api-version changed to {to}: ").Append(string.Join("; ", kept)).Append(".\n");
     List("Breaking, generated client", changes.Where(c => c.Kind == "breaking" && c.Generated));
     List("Breaking, facade", changes.Where(c => c.Kind == "breaking" && !c.Generated));
     List("Additive, generated client", changes.Where(c => c.Kind == "additive" && c.Generated));
@@ -619,6 +629,58 @@ void WriteUpgradeChangelog(string from, string to, string source, List<ApiChange
     }
 
     System.IO.File.WriteAllText(path, text);
+}
+
+// The example-less upstream file of ImportRoundTrip, inside the copy's upstream layout so its relative $refs resolve.
+string WriteExampleLessUpstream(DirectoryPath copy)
+{
+    var aks = copy.Combine("tests/AksRunCommand.SpecImport.Tests/upstream/specification/containerservice/resource-manager/Microsoft.ContainerService/aks");
+    var document = JsonNode.Parse(System.IO.File.ReadAllText(aks.CombineWithFilePath(exampleLessSource + "/managedClusters.json").FullPath))!;
+    document["info"]!["version"] = exampleLessVersion;
+    void Strip(JsonNode node)
+    {
+        if (node is JsonObject obj)
+        {
+            obj.Remove("x-ms-examples");
+            foreach (var (_, child) in obj) if (child is not null) Strip(child);
+        }
+        else if (node is JsonArray array)
+        {
+            foreach (var item in array) if (item is not null) Strip(item);
+        }
+    }
+
+    Strip(document);
+    var file = aks.CombineWithFilePath("stable/" + exampleLessVersion + "/managedClusters.json");
+    EnsureDirectoryExists(file.GetDirectory());
+    System.IO.File.WriteAllText(file.FullPath, document.ToJsonString());
+    Information($"wrote {file.FullPath}: {exampleLessSource} as {exampleLessVersion}, no x-ms-examples");
+    return file.FullPath;
+}
+
+// After an example-less import: spec/examples has the files it had, and the README says where they came from.
+void CheckExamplesKept(DirectoryPath copy)
+{
+    var before = ListRelative(root.Combine("spec/examples")).Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+    var after = ListRelative(copy.Combine("spec/examples")).Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+    if (before.Count == 0 || !before.SequenceEqual(after))
+        throw new CakeException($"an import of a file without examples must keep spec/examples ({string.Join(", ", before)}); it left {(after.Count == 0 ? "none" : string.Join(", ", after))}");
+    var kept = KeptExamples(copy);
+    if (kept.Count != before.Count)
+        throw new CakeException($"spec/README.md of the copy records {kept.Count} kept example(s), spec/examples holds {before.Count}");
+    foreach (var example in kept)
+        Information($"  kept {example}");
+}
+
+// The kept-examples table of spec/README.md's import block: "RunCommandRequest.json (ManagedClusters_RunCommand, first imported from ..., api-version ...)".
+List<string> KeptExamples(DirectoryPath repository)
+{
+    var row = new System.Text.RegularExpressions.Regex(@"^\| `examples/(?<file>[^`]+)` \| `(?<operation>[^`]+)` \| `(?<origin>[^`]+)` \| (?<version>[^ |]+) \|$");
+    return System.IO.File.ReadAllLines(repository.CombineWithFilePath("spec/README.md").FullPath)
+        .Select(line => row.Match(line))
+        .Where(m => m.Success)
+        .Select(m => $"`{m.Groups["file"].Value}` ({m.Groups["operation"].Value}, first imported from `{m.Groups["origin"].Value}`, api-version {m.Groups["version"].Value})")
+        .ToList();
 }
 
 void ImportInto(DirectoryPath repository, string upstreamFile)
