@@ -407,6 +407,14 @@ void RunKiota(string outputDir)
             ["KIOTA_TUTORIAL_ENABLED"] = "false",
         },
     });
+    // Kiota writes the warnings it printed (e.g. "format arm-id is not supported") to .kiota.log in its output;
+    // generated/ holds only code, so the log goes to artifacts/.
+    var log = MakeAbsolute(Directory(outputDir)).CombineWithFilePath(".kiota.log");
+    if (FileExists(log))
+    {
+        System.IO.File.Copy(log.FullPath, artifacts.CombineWithFilePath("kiota.log").FullPath, overwrite: true);
+        DeleteFile(log);
+    }
 }
 
 // Kiota writes its lock into the output folder, relative to it; the product keeps one lock at the root.
