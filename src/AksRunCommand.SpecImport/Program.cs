@@ -4,7 +4,7 @@ using AksRunCommand.SpecImport;
 // aks-spec-import --upstream <managedClusters.json inside an azure-rest-api-specs layout> --out <spec dir>
 var upstream = new Option<FileInfo>("--upstream") { Description = "The upstream managedClusters.json, inside a folder laid out like Azure/azure-rest-api-specs (its relative $refs must resolve).", Required = true };
 var output = new Option<DirectoryInfo>("--out") { Description = "The spec folder to write (aks-runcommand.json, examples/, README.md provenance).", Required = true };
-var root = new RootCommand("aks-spec-import: cut the runCommand and commandResults operations out of an upstream managedClusters.json into spec/.") { upstream, output };
+var root = new RootCommand("aks-spec-import: cut the runCommand and commandResults operations and the managedClusters get and list operations out of an upstream managedClusters.json into spec/.") { upstream, output };
 root.SetAction(parse =>
 {
     var from = parse.GetValue(upstream)!.FullName;

@@ -6,14 +6,19 @@ using System.Text.Json.Nodes;
 namespace AksRunCommand.SpecImport;
 
 /// <summary>
-/// Cuts the runCommand and commandResults operations out of an upstream managedClusters.json, with every
+/// Cuts the runCommand and commandResults operations, and the managedClusters reads a fleet rollout selects clusters
+/// with (get, list by subscription, list by resource group), out of an upstream managedClusters.json, with every
 /// parameter and schema they reach (relative $refs into common-types resolved and copied in), their examples,
 /// and the extensions the generator and the facade use. The output is self-contained Swagger 2.0.
 /// </summary>
 internal static class SpecImporter
 {
     public const string SpecFileName = "aks-runcommand.json";
-    private static readonly string[] Operations = ["ManagedClusters_RunCommand", "ManagedClusters_GetCommandResult"];
+    private static readonly string[] Operations =
+    [
+        "ManagedClusters_RunCommand", "ManagedClusters_GetCommandResult",
+        "ManagedClusters_Get", "ManagedClusters_List", "ManagedClusters_ListByResourceGroup",
+    ];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static ImportResult Import(string upstreamPath, string specDirectory)
@@ -56,8 +61,8 @@ internal static class SpecImporter
             ["swagger"] = root["swagger"]?.DeepClone() ?? "2.0",
             ["info"] = new JsonObject
             {
-                ["title"] = $"{(string?)root["info"]?["title"]} (runCommand subset)",
-                ["description"] = "The run command operations of the Container Service Client (Microsoft.ContainerService managedClusters), cut from the upstream Azure REST API specification. See spec/README.md for provenance.",
+                ["title"] = $"{(string?)root["info"]?["title"]} (runCommand and managedClusters read subset)",
+                ["description"] = "The run command operations of the Container Service Client (Microsoft.ContainerService managedClusters) and the managedClusters get and list operations, cut from the upstream Azure REST API specification. See spec/README.md for provenance.",
                 ["version"] = version,
             },
             ["host"] = root["host"]?.DeepClone(),
