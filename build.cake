@@ -1,4 +1,5 @@
-// AksRunCommand build: regenerate the Kiota client from spec/, check it, build, test, pack.
+// AksRunCommand build: regenerate the Kiota client from spec/, check it, build, test, pack; CI adds the package smoke
+// test, four imports in temporary copies (ImportRoundTrip) and an api-version upgrade in one (UpgradeCheck).
 // Sections: arguments, constants, private __ tasks, public tasks, RunTarget, helpers.
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -30,8 +31,14 @@ var upstreamTestData = root.Combine("tests/AksRunCommand.SpecImport.Tests/upstre
 // The stored upstream versions CI imports in temporary copies (2024-02-01, the version spec/ is on, is proven by
 // the importer's tests against its pinned expected copy).
 var roundTripVersions = new[] { "stable/2022-09-01", "preview/2024-01-02-preview", "stable/2025-10-01" };
+// And one made at run time, never stored (issue 25): the stored 2025-10-01 as a newer stable version whose file ships
+// no x-ms-examples, as TypeSpec-era files can; the import must keep spec/'s examples.
+var exampleLessSource = "stable/2025-10-01";
+var exampleLessVersion = "2026-01-01";
 var upgradeCheckVersion = "stable/2025-10-01";
 var version = XmlPeek("Directory.Build.props", "/Project/PropertyGroup/VersionPrefix");
+// Set, they make PublicApiTests and SpecImporterTests rewrite their expected files instead of comparing with them.
+var UpdateVariables = new[] { "AKSRUN_UPDATE_API", "AKSRUN_UPDATE_EXPECTED" };
 
 // Every generator setting lives here and nowhere else; kiota-lock.json records them.
 string[] KiotaArguments(string outputDir) => new[]
@@ -53,6 +60,15 @@ string[] KiotaArguments(string outputDir) => new[]
 ///////////////////////////////////////////////////////////////////////////////
 // PRIVATE TASKS
 ///////////////////////////////////////////////////////////////////////////////
+
+Task("__RefuseUpdateVariables")
+    .Description("Stops CI when a variable that makes tests rewrite their expected files is set: a green run would then prove nothing.")
+    .Does(() =>
+{
+    var set = UpdateVariables.Where(v => Environment.GetEnvironmentVariable(v) is not null).ToList();
+    if (set.Count > 0)
+        throw new CakeException($"{string.Join(" and ", set)} {(set.Count == 1 ? "is" : "are")} set: PublicApiTests / SpecImporterTests would rewrite their expected files and pass whatever they find. Unset {(set.Count == 1 ? "it" : "them")} for CI; use ./build.sh --target=UpdateApi or AKSRUN_UPDATE_EXPECTED=1 dotnet test ... on purpose, then review the diff.");
+});
 
 Task("__Clean")
     .Description("Removes test results and packages from earlier runs.")
@@ -127,22 +143,13 @@ Task("Build")
 });
 
 Task("Test")
-    .Description("Runs every test project; TRX results go to artifacts/test-results.")
+    .Description("Runs every test project, then fails if any test failed, or a project did not run or ran no test; TRX results go to artifacts/test-results.")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    EnsureDirectoryExists(testResults);
-    CleanDirectory(testResults);
-    foreach (var project in GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./tests/**/*.ContractTests.csproj")))
-    {
-        DotNetTest(project.FullPath, new DotNetTestSettings
-        {
-            Configuration = configuration,
-            NoBuild = true,
-            ResultsDirectory = testResults,
-            Loggers = new[] { $"trx;LogFilePrefix={project.GetFilenameWithoutExtension()}" },
-        });
-    }
+    var runs = RunTests(TestProjects(), testResults, noBuild: true);
+    ReportTests("tests", runs);
+    ThrowOnProblems("the test run", runs);
 });
 
 Task("Pack")
@@ -213,16 +220,22 @@ Task("ApiDiff")
 });
 
 Task("ImportRoundTrip")
-    .Description("Proves in temporary copies that each stored upstream version of another vintage (2022-09-01 on common-types v3, 2024-01-02-preview, 2025-10-01 from TypeSpec) imports, generates a client the facade builds on, and passes the contract suite.")
+    .Description("Proves in temporary copies that each stored upstream version of another vintage (2022-09-01 on common-types v3, 2024-01-02-preview, 2025-10-01 from TypeSpec), and a file that ships no examples (2025-10-01 renamed 2026-01-01, made at run time), imports, generates a client the facade builds on, and passes the contract suite.")
     .Does(() =>
 {
-    foreach (var stored in roundTripVersions)
+    foreach (var stored in roundTripVersions.Append(exampleLessVersion))
     {
         var apiVersion = System.IO.Path.GetFileName(stored);
         var copy = CopyOfRepository("import-" + apiVersion);
-        ImportInto(copy, upstreamTestData.CombineWithFilePath(stored + "/managedClusters.json").FullPath);
+        var source = stored == exampleLessVersion ? WriteExampleLessUpstream(copy) : upstreamTestData.CombineWithFilePath(stored + "/managedClusters.json").FullPath;
+        ImportInto(copy, source);
+        if (stored == exampleLessVersion)
+            CheckExamplesKept(copy);
         RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=Generate");
-        RunIn(copy, "dotnet", "test", "tests/AksRunCommand.ContractTests/AksRunCommand.ContractTests.csproj", "-c", configuration, "--logger", "console;verbosity=minimal");
+        // Counted by .ci/run under its own label: artifacts/test-results/import-<api-version>/.
+        var runs = RunTests(new[] { copy.CombineWithFilePath("tests/AksRunCommand.ContractTests/AksRunCommand.ContractTests.csproj") }, testResults.Combine("import-" + apiVersion), noBuild: false, workingDirectory: copy);
+        ReportTests("import-" + apiVersion, runs);
+        ThrowOnProblems($"the contract suite of the {apiVersion} copy ({copy.FullPath})", runs);
         if (SpecApiVersion(copy) != apiVersion)
             throw new CakeException($"the imported copy does not carry api-version {apiVersion}");
         Information($"{apiVersion}: imported, generated, built, contract suite green (in {copy.FullPath}).");
@@ -259,12 +272,12 @@ Task("UpgradeApiVersion")
     }
 
     Information("4/8 contract suite");
-    var contract = RunTestProjects(new[] { root.CombineWithFilePath("tests/AksRunCommand.ContractTests/AksRunCommand.ContractTests.csproj") }, "upgrade-contract");
+    var contract = Failures(RunTests(new[] { root.CombineWithFilePath("tests/AksRunCommand.ContractTests/AksRunCommand.ContractTests.csproj") }, artifacts.Combine("upgrade-contract"), noBuild: false));
     if (contract.Count > 0)
         throw NeedsAPerson($"the contract suite fails against {to}:\n  " + string.Join("\n  ", contract) + "\nThe service's wire format changed in a way the facade does not handle yet.");
 
-    Information("5/8 every test (only the public API listings may fail: they are reviewed next)");
-    var unexpected = RunTestProjects(TestProjects(), "upgrade-before").Where(f => !f.StartsWith("AksRunCommand.PublicApi.Tests", StringComparison.Ordinal)).ToList();
+    Information("5/8 every test but the public API listings (they are reviewed next)");
+    var unexpected = Failures(RunTests(TestProjects().Where(p => !p.FullPath.EndsWith("/AksRunCommand.PublicApi.Tests.csproj", StringComparison.Ordinal)), artifacts.Combine("upgrade-before"), noBuild: false));
     if (unexpected.Count > 0)
         throw NeedsAPerson($"tests other than the public API listings fail on {to}:\n  " + string.Join("\n  ", unexpected));
 
@@ -282,7 +295,7 @@ Task("UpgradeApiVersion")
         throw NeedsAPerson("the facade's own public API would break:\n  " + string.Join("\n  ", facadeBreaking.Select(c => c.Text)) + "\nThe listings are updated in the working tree for review; decide whether the break is intended before releasing.");
 
     Information("7/8 every test again, with the updated listings");
-    var failures = RunTestProjects(TestProjects(), "upgrade-after");
+    var failures = Failures(RunTests(TestProjects(), artifacts.Combine("upgrade-after"), noBuild: false));
     if (failures.Count > 0)
         throw NeedsAPerson("tests fail after the listings were updated:\n  " + string.Join("\n  ", failures));
 
@@ -348,7 +361,8 @@ Task("PackageSmoke")
 });
 
 Task("CI")
-    .Description("What CI runs: CheckGenerated, Build, Test, Pack.")
+    .Description("What CI runs: CheckGenerated, Build, Test, Pack, PackageSmoke, ImportRoundTrip (four imports) and UpgradeCheck; refuses to run with AKSRUN_UPDATE_API or AKSRUN_UPDATE_EXPECTED set.")
+    .IsDependentOn("__RefuseUpdateVariables")
     .IsDependentOn("__Clean")
     .IsDependentOn("CheckGenerated")
     .IsDependentOn("Build")
@@ -367,7 +381,25 @@ Task("UpgradeCheck")
     RunIn(copy, "git", "init", "--quiet");
     RunIn(copy, "git", "add", "--all");
     RunIn(copy, "git", "-c", "user.name=UpgradeCheck", "-c", "user.email=upgrade-check@localhost", "commit", "--quiet", "--message", "before UpgradeApiVersion");
-    RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=UpgradeApiVersion", "--upstream=" + copy.CombineWithFilePath("tests/AksRunCommand.SpecImport.Tests/upstream/specification/containerservice/resource-manager/Microsoft.ContainerService/aks/" + upgradeCheckVersion + "/managedClusters.json").FullPath);
+    try
+    {
+        RunIn(copy, copy.CombineWithFilePath("build.sh").FullPath, "--target=UpgradeApiVersion", "--upstream=" + copy.CombineWithFilePath("tests/AksRunCommand.SpecImport.Tests/upstream/specification/containerservice/resource-manager/Microsoft.ContainerService/aks/" + upgradeCheckVersion + "/managedClusters.json").FullPath);
+    }
+    finally
+    {
+        // Counted by .ci/run as "upgrade-check": the results of the last stage that ran (every test, step 7, when it
+        // ended green; else the stage that stopped it), so each test counts once and a stop shows its failures.
+        var label = testResults.Combine("upgrade-check");
+        EnsureDirectoryExists(label);
+        CleanDirectory(label);
+        var stage = new[] { "upgrade-after", "upgrade-before", "upgrade-contract" }.Select(s => copy.Combine("artifacts/" + s)).FirstOrDefault(d => DirectoryExists(d) && GetFiles(d.FullPath + "/*.trx").Count > 0);
+        if (stage is not null)
+        {
+            CopyFiles(GetFiles(stage.FullPath + "/*.trx"), label);
+            Information($"upgrade-check: TRX of {stage.GetDirectoryName()} copied to {root.GetRelativePath(label)}");
+        }
+    }
+
     if (SpecApiVersion(copy) != System.IO.Path.GetFileName(upgradeCheckVersion))
         throw new CakeException("the upgraded copy does not carry api-version " + upgradeCheckVersion);
     Information("UpgradeApiVersion to " + upgradeCheckVersion + " ended green in " + copy.FullPath);
@@ -400,6 +432,14 @@ void RunKiota(string outputDir)
             ["KIOTA_TUTORIAL_ENABLED"] = "false",
         },
     });
+    // Kiota writes the warnings it printed (e.g. "format arm-id is not supported") to .kiota.log in its output;
+    // generated/ holds only code, so the log goes to artifacts/.
+    var log = MakeAbsolute(Directory(outputDir)).CombineWithFilePath(".kiota.log");
+    if (FileExists(log))
+    {
+        System.IO.File.Copy(log.FullPath, artifacts.CombineWithFilePath("kiota.log").FullPath, overwrite: true);
+        DeleteFile(log);
+    }
 }
 
 // Kiota writes its lock into the output folder, relative to it; the product keeps one lock at the root.
@@ -473,39 +513,89 @@ string GitStatus(params string[] paths)
 CakeException NeedsAPerson(string message) => new CakeException("UpgradeApiVersion stopped, a person must decide: " + message);
 
 IEnumerable<FilePath> TestProjects() =>
-    GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./tests/**/*.ContractTests.csproj")).Where(p => !p.FullPath.Contains("/bin/") && !p.FullPath.Contains("/obj/"));
+    GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./tests/**/*.ContractTests.csproj"))
+        .Where(p => !p.FullPath.Contains("/bin/") && !p.FullPath.Contains("/obj/"))
+        .OrderBy(p => p.FullPath, StringComparer.Ordinal);
 
-// Runs every project (one failing does not stop the rest) and returns "Project: Test" for each failed test, from the TRX files.
-List<string> RunTestProjects(IEnumerable<FilePath> projects, string name)
+// One test project's run as its TRX file tells it; Problem says why the project did not run cleanly (no TRX, no
+// test, an aborted run, a failing exit with no failed test), null when it did.
+record ProjectRun(string Project, int Passed, int Failed, int Skipped, List<string> FailedTests, string Problem);
+
+// Runs every project, one failing or not building does not stop the rest, each writing <Project>_*.trx into results.
+List<ProjectRun> RunTests(IEnumerable<FilePath> projects, DirectoryPath results, bool noBuild, DirectoryPath workingDirectory = null)
 {
-    var results = artifacts.Combine(name);
     EnsureDirectoryExists(results);
     CleanDirectory(results);
-    var broken = new List<string>();
+    var exits = new Dictionary<string, string>(StringComparer.Ordinal);
+    var names = new List<string>();
     foreach (var project in projects)
     {
+        var name = project.GetFilenameWithoutExtension().ToString();
+        names.Add(name);
         try
         {
-            DotNetTest(project.FullPath, new DotNetTestSettings { Configuration = configuration, ResultsDirectory = results, Loggers = new[] { $"trx;LogFilePrefix={project.GetFilenameWithoutExtension()}" } });
+            DotNetTest(project.FullPath, new DotNetTestSettings
+            {
+                Configuration = configuration,
+                NoBuild = noBuild,
+                ResultsDirectory = results,
+                WorkingDirectory = workingDirectory ?? root,
+                Loggers = new[] { $"trx;LogFilePrefix={name}" },
+            });
         }
         catch (Exception e)
         {
-            broken.Add($"{project.GetFilenameWithoutExtension()}: {e.Message}"); // replaced below by its failed tests when it wrote any
+            exits[name] = e.Message;
         }
     }
 
-    var failed = new List<string>();
-    foreach (var trx in GetFiles(results.FullPath + "/*.trx"))
-    {
-        var project = trx.GetFilenameWithoutExtension().ToString().Split('_')[0];
-        var document = System.Xml.Linq.XDocument.Load(trx.FullPath);
-        failed.AddRange(document.Descendants().Where(e => e.Name.LocalName == "UnitTestResult" && (string)e.Attribute("outcome") == "Failed")
-            .Select(e => $"{project}: {(string)e.Attribute("testName")}"));
-    }
+    return names.Select(name => ReadRun(name, results, exits.GetValueOrDefault(name))).ToList();
+}
 
-    // A project that failed without a failed test in its results (a build or host error) is reported as such.
-    failed.AddRange(broken.Where(b => !failed.Any(f => f.StartsWith(b.Split(':')[0] + ":", StringComparison.Ordinal))));
-    return failed;
+ProjectRun ReadRun(string project, DirectoryPath results, string exitError)
+{
+    var trx = GetFiles($"{results.FullPath}/{project}_*.trx").OrderBy(f => f.FullPath, StringComparer.Ordinal).LastOrDefault();
+    if (trx is null)
+        return new ProjectRun(project, 0, 0, 0, new List<string>(), "did not run: no TRX file (a build or test host failure; see its output above)" + (exitError is null ? "" : $" ({exitError})"));
+    var document = System.Xml.Linq.XDocument.Load(trx.FullPath);
+    var counters = document.Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters");
+    int Count(string name) => (int?)counters?.Attribute(name) ?? 0;
+    // A test that errored, timed out or was aborted failed as much as one that failed an assertion.
+    var failedOutcomes = new[] { "Failed", "Error", "Timeout", "Aborted" };
+    var failedTests = document.Descendants().Where(e => e.Name.LocalName == "UnitTestResult" && failedOutcomes.Contains((string)e.Attribute("outcome")))
+        .Select(e => $"{(string)e.Attribute("testName")} ({(string)e.Attribute("outcome")})").ToList();
+    int total = Count("total"), passed = Count("passed"), skipped = Count("notExecuted");
+    var failed = Count("failed") + Count("error") + Count("timeout") + Count("aborted");
+    var outcome = (string)document.Descendants().FirstOrDefault(e => e.Name.LocalName == "ResultSummary")?.Attribute("outcome");
+    string problem = null;
+    if (total == 0)
+        problem = "ran no test";
+    else if (passed + failed + skipped != total)
+        problem = $"its TRX counters do not add up: total {total}, passed {passed}, failed/error/timeout/aborted {failed}, not executed {skipped}";
+    else if (outcome is "Aborted" or "Error" or "Timeout")
+        problem = $"the run ended {outcome}";
+    else if (exitError is not null && failed == 0)
+        problem = $"dotnet test failed but its TRX lists no failed test ({exitError})";
+    return new ProjectRun(project, passed, failed, skipped, failedTests, problem);
+}
+
+void ReportTests(string label, List<ProjectRun> runs)
+{
+    foreach (var run in runs)
+        Information($"  {run.Project}: {run.Passed} passed, {run.Failed} failed, {run.Skipped} skipped{(run.Problem is null ? "" : "; " + run.Problem)}");
+    var troubled = runs.Where(r => r.Problem is not null).Select(r => r.Project).ToList();
+    Information($"{label}: {runs.Sum(r => r.Passed)} passed, {runs.Sum(r => r.Failed)} failed, {runs.Sum(r => r.Skipped)} skipped, {runs.Count} projects run{(troubled.Count == 0 ? "" : $"; did not run cleanly: {string.Join(", ", troubled)}")}");
+}
+
+// "Project: Test (Outcome)" for each failed test, then "Project: problem" for each project that did not run cleanly.
+List<string> Failures(List<ProjectRun> runs) =>
+    runs.SelectMany(r => r.FailedTests.Select(t => $"{r.Project}: {t}")).Concat(runs.Where(r => r.Problem is not null).Select(r => $"{r.Project}: {r.Problem}")).ToList();
+
+void ThrowOnProblems(string what, List<ProjectRun> runs)
+{
+    var failures = Failures(runs);
+    if (failures.Count > 0)
+        throw new CakeException($"{what} failed after every project ran ({runs.Count}):\n  " + string.Join("\n  ", failures));
 }
 
 Dictionary<string, string> ReadListings(DirectoryPath repository) =>
@@ -594,6 +684,9 @@ void WriteUpgradeChangelog(string from, string to, string source, List<ApiChange
             entry.Append($"- {title}: ").Append(string.Join("; ", list.Select(c => "`" + c.Text + "`"))).Append(".\n");
     }
 
+    var kept = KeptExamples(root);
+    if (kept.Count > 0)
+        entry.Append($"- The upstream file ships no example for some operations: their examples are kept from the previous `spec/`, only their api-version changed to {to}: ").Append(string.Join("; ", kept)).Append(".\n");
     List("Breaking, generated client", changes.Where(c => c.Kind == "breaking" && c.Generated));
     List("Breaking, facade", changes.Where(c => c.Kind == "breaking" && !c.Generated));
     List("Additive, generated client", changes.Where(c => c.Kind == "additive" && c.Generated));
@@ -619,6 +712,58 @@ void WriteUpgradeChangelog(string from, string to, string source, List<ApiChange
     }
 
     System.IO.File.WriteAllText(path, text);
+}
+
+// The example-less upstream file of ImportRoundTrip, inside the copy's upstream layout so its relative $refs resolve.
+string WriteExampleLessUpstream(DirectoryPath copy)
+{
+    var aks = copy.Combine("tests/AksRunCommand.SpecImport.Tests/upstream/specification/containerservice/resource-manager/Microsoft.ContainerService/aks");
+    var document = JsonNode.Parse(System.IO.File.ReadAllText(aks.CombineWithFilePath(exampleLessSource + "/managedClusters.json").FullPath))!;
+    document["info"]!["version"] = exampleLessVersion;
+    void Strip(JsonNode node)
+    {
+        if (node is JsonObject obj)
+        {
+            obj.Remove("x-ms-examples");
+            foreach (var (_, child) in obj) if (child is not null) Strip(child);
+        }
+        else if (node is JsonArray array)
+        {
+            foreach (var item in array) if (item is not null) Strip(item);
+        }
+    }
+
+    Strip(document);
+    var file = aks.CombineWithFilePath("stable/" + exampleLessVersion + "/managedClusters.json");
+    EnsureDirectoryExists(file.GetDirectory());
+    System.IO.File.WriteAllText(file.FullPath, document.ToJsonString());
+    Information($"wrote {file.FullPath}: {exampleLessSource} as {exampleLessVersion}, no x-ms-examples");
+    return file.FullPath;
+}
+
+// After an example-less import: spec/examples has the files it had, and the README says where they came from.
+void CheckExamplesKept(DirectoryPath copy)
+{
+    var before = ListRelative(root.Combine("spec/examples")).Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+    var after = ListRelative(copy.Combine("spec/examples")).Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+    if (before.Count == 0 || !before.SequenceEqual(after))
+        throw new CakeException($"an import of a file without examples must keep spec/examples ({string.Join(", ", before)}); it left {(after.Count == 0 ? "none" : string.Join(", ", after))}");
+    var kept = KeptExamples(copy);
+    if (kept.Count != before.Count)
+        throw new CakeException($"spec/README.md of the copy records {kept.Count} kept example(s), spec/examples holds {before.Count}");
+    foreach (var example in kept)
+        Information($"  kept {example}");
+}
+
+// The kept-examples table of spec/README.md's import block: "RunCommandRequest.json (ManagedClusters_RunCommand, first imported from ..., api-version ...)".
+List<string> KeptExamples(DirectoryPath repository)
+{
+    var row = new System.Text.RegularExpressions.Regex(@"^\| `examples/(?<file>[^`]+)` \| `(?<operation>[^`]+)` \| `(?<origin>[^`]+)` \| (?<version>[^ |]+) \|$");
+    return System.IO.File.ReadAllLines(repository.CombineWithFilePath("spec/README.md").FullPath)
+        .Select(line => row.Match(line))
+        .Where(m => m.Success)
+        .Select(m => $"`{m.Groups["file"].Value}` ({m.Groups["operation"].Value}, first imported from `{m.Groups["origin"].Value}`, api-version {m.Groups["version"].Value})")
+        .ToList();
 }
 
 void ImportInto(DirectoryPath repository, string upstreamFile)

@@ -6,14 +6,19 @@ using System.Text.Json.Nodes;
 namespace AksRunCommand.SpecImport;
 
 /// <summary>
-/// Cuts the runCommand and commandResults operations out of an upstream managedClusters.json, with every
+/// Cuts the runCommand and commandResults operations, and the managedClusters reads a fleet rollout selects clusters
+/// with (get, list by subscription, list by resource group), out of an upstream managedClusters.json, with every
 /// parameter and schema they reach (relative $refs into common-types resolved and copied in), their examples,
 /// and the extensions the generator and the facade use. The output is self-contained Swagger 2.0.
 /// </summary>
 internal static class SpecImporter
 {
     public const string SpecFileName = "aks-runcommand.json";
-    private static readonly string[] Operations = ["ManagedClusters_RunCommand", "ManagedClusters_GetCommandResult"];
+    private static readonly string[] Operations =
+    [
+        "ManagedClusters_RunCommand", "ManagedClusters_GetCommandResult",
+        "ManagedClusters_Get", "ManagedClusters_List", "ManagedClusters_ListByResourceGroup",
+    ];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static ImportResult Import(string upstreamPath, string specDirectory)
@@ -50,13 +55,14 @@ internal static class SpecImporter
         MarkPrimaryErrorMessage(paths, resolver);
         NormalizeSubscriptionId(paths, resolver);
         var version = (string?)root["info"]?["version"] ?? throw new SpecImportException("no info.version");
+        var keptExamples = KeepPreviousExamples(paths, PreviousSpec.Read(specDirectory), version, resolver);
         var spec = new JsonObject
         {
             ["swagger"] = root["swagger"]?.DeepClone() ?? "2.0",
             ["info"] = new JsonObject
             {
-                ["title"] = $"{(string?)root["info"]?["title"]} (runCommand subset)",
-                ["description"] = "The run command operations of the Container Service Client (Microsoft.ContainerService managedClusters), cut from the upstream Azure REST API specification. See spec/README.md for provenance.",
+                ["title"] = $"{(string?)root["info"]?["title"]} (runCommand and managedClusters read subset)",
+                ["description"] = "The run command operations of the Container Service Client (Microsoft.ContainerService managedClusters) and the managedClusters get and list operations, cut from the upstream Azure REST API specification. See spec/README.md for provenance.",
                 ["version"] = version,
             },
             ["host"] = root["host"]?.DeepClone(),
@@ -84,12 +90,57 @@ internal static class SpecImporter
             File.Copy(example, Path.Combine(examples, Path.GetFileName(example)));
         }
 
+        foreach (var example in keptExamples)
+        {
+            var file = Path.Combine(examples, example.FileName);
+            if (File.Exists(file))
+            {
+                throw new SpecImportException($"examples/{example.FileName} of {example.OperationId} would be kept from the previous spec/, but the upstream file ships another example of that name.");
+            }
+
+            File.WriteAllText(file, example.Content);
+        }
+
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var read = resolver.Documents.Concat(resolver.Examples).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(f => (Relative(f), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))))
             .ToList();
-        UpdateReadme(Path.Combine(specDirectory, "README.md"), Relative(upstream), version, sha, read, resolver.Notes);
-        return new ImportResult(version, sha, resolver.Definitions.Count, resolver.Parameters.Count, resolver.Examples.Count, resolver.Notes);
+        UpdateReadme(Path.Combine(specDirectory, "README.md"), Relative(upstream), version, sha, read, resolver.Notes, keptExamples);
+        return new ImportResult(version, sha, resolver.Definitions.Count, resolver.Parameters.Count, resolver.Examples.Count, resolver.Notes, keptExamples);
+    }
+
+    // TypeSpec-era upstream files can arrive without x-ms-examples (the examples live in a folder not always
+    // published). An operation the new file gives no example keeps the one spec/ had, with the new api-version:
+    // the contract suite needs one, and the run-command operations rarely change between versions.
+    private static List<KeptExample> KeepPreviousExamples(JsonObject paths, PreviousSpec previous, string version, RefResolver resolver)
+    {
+        var kept = new List<KeptExample>();
+        foreach (var operation in paths.SelectMany(p => p.Value!.AsObject()).Select(o => o.Value!.AsObject()))
+        {
+            if (operation["x-ms-examples"] is not null)
+            {
+                continue;
+            }
+
+            var operationId = (string)operation["operationId"]!;
+            var carried = previous.Keep(operationId, version).ToList();
+            if (carried.Count == 0)
+            {
+                resolver.Notes.Add($"{operationId} has no example: the upstream file ships none and spec/ held none to keep.");
+                continue;
+            }
+
+            var examples = new JsonObject();
+            foreach (var example in carried)
+            {
+                examples[example.Title] = new JsonObject { ["$ref"] = "./examples/" + example.FileName };
+            }
+
+            operation["x-ms-examples"] = examples;
+            kept.AddRange(carried);
+        }
+
+        return kept;
     }
 
     // Kiota makes the generated error exception's Message the ARM message only when the schema says which property it is.
@@ -146,7 +197,7 @@ internal static class SpecImporter
         return index >= 0 ? marker[index..] : Path.GetFileName(path);
     }
 
-    private static void UpdateReadme(string readme, string relative, string version, string sha, List<(string Path, string Sha256)> read, List<string> notes)
+    private static void UpdateReadme(string readme, string relative, string version, string sha, List<(string Path, string Sha256)> read, List<string> notes, List<KeptExample> kept)
     {
         const string start = "<!-- import:start -->";
         const string end = "<!-- import:end -->";
@@ -158,6 +209,16 @@ internal static class SpecImporter
         foreach (var (path, hash) in read)
         {
             block.Append("| `").Append(path).Append("` | `").Append(hash).Append("` |\n");
+        }
+
+        if (kept.Count > 0)
+        {
+            block.Append("\nExamples kept from the previous spec/, because the upstream file ships no example for their operation (only their api-version was changed, to ")
+                .Append(version).Append("):\n\n| example | operation | first imported from | api-version there |\n| --- | --- | --- | --- |\n");
+            foreach (var example in kept)
+            {
+                block.Append("| `examples/").Append(example.FileName).Append("` | `").Append(example.OperationId).Append("` | `").Append(example.Origin).Append("` | ").Append(example.OriginApiVersion).Append(" |\n");
+            }
         }
 
         if (notes.Count > 0)
