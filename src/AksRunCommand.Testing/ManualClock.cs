@@ -101,7 +101,7 @@ public sealed class ManualClock : TimeProvider
     public async Task DriveAsync(Task task, TimeSpan? stopAfter = null)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var advancedWithoutAnnouncement = false;
+        var advancedWithoutAnnouncement = true; // timers already pending (announced to an earlier drive) are not announced again
         while (!task.IsCompleted)
         {
             var next = _pendingRead ??= _timers.Reader.ReadAsync().AsTask();

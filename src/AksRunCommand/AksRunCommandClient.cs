@@ -13,7 +13,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
-using Polly;
 
 namespace AksRunCommand;
 
@@ -37,8 +36,7 @@ public partial class AksRunCommandClient
     private readonly IRequestAdapter _adapter = null!;
     private readonly AksRunCommandClientOptions _options = null!;
     private readonly CommandStarter _starter = null!;
-    private readonly ResiliencePipeline<ArmResponse> _pollRetry = null!;
-    private readonly PollScheduler _scheduler = null!;
+    private readonly PollLoop _loop = null!;
     private readonly RequestBudgets _budgets = null!;
     private readonly ILogger _logger = NullLogger.Instance;
 
@@ -73,8 +71,7 @@ public partial class AksRunCommandClient
         _adapter = parts.Adapter;
         _budgets = new RequestBudgets(_options.RequestBudget, _options.TimeProvider, _logger);
         _starter = new CommandStarter(parts.Adapter, parts.Tokens, _budgets, _options, _logger, parts.Guarded);
-        _pollRetry = ArmRetryPipelines.ForPolls(_options.Retry, _options.TimeProvider, _options.Randomizer, _logger);
-        _scheduler = new PollScheduler(_options.TimeProvider, _budgets, _logger);
+        _loop = new PollLoop(_options.TimeProvider, _budgets, _options.Retry, _options.Randomizer, _logger);
     }
 
     /// <summary>The ARM endpoint requests go to (and the only host that gets a token).</summary>
@@ -182,8 +179,8 @@ public partial class AksRunCommandClient
 
     private RunCommandOperation CreateOperation(WithResourceNameItemRequestBuilder clusterBuilder, ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed, bool acceptedHere = false)
     {
-        var poller = new CommandPoller(_adapter, clusterBuilder, cluster, commandId, _options.ApiVersion, _pollRetry, _budgets, _options.TimeProvider, _logger);
-        return new RunCommandOperation(poller, _scheduler, cluster, commandId, firstPoll, _options, _logger, completed, acceptedHere);
+        var poller = new CommandPoller(_adapter, clusterBuilder, cluster, commandId, _options.ApiVersion, _budgets, _options.TimeProvider, _logger);
+        return new RunCommandOperation(poller, _loop, cluster, commandId, firstPoll, _options, _logger, completed, acceptedHere);
     }
 
     private WithResourceNameItemRequestBuilder ClusterBuilder(ClusterId cluster) =>

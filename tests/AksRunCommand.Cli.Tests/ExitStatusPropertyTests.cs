@@ -25,17 +25,28 @@ public sealed class ExitStatusPropertyTests(ITestOutputHelper output)
                 var run = await cli.RunAsync(["invoke", "-c", "ls", "--subscription", ArmAnswer.Subscription, "-g", "rg1", "-n", "aks1", "--endpoint", arm.Url.ToString()]);
 
                 var served = arm.Log.Where(r => r.Method == "GET").Select((_, i) => i < polls.Length ? polls[i] : null).ToList();
-                var remoteCodes = served.Select(a => a is null ? 7 : a.ExitCode).Where(c => c is not null).Select(c => c!.Value & 0xFF)
-                    .Concat(starts.Where(s => s.ExitCode is not null).Select(s => s.ExitCode!.Value & 0xFF))
+                var remoteCodes = served.Select(a => a is null ? 7 : a.ExitCode).Where(c => c is not null).Select(c => c!.Value)
+                    .Concat(starts.Where(s => s.ExitCode is not null).Select(s => s.ExitCode!.Value))
                     .ToHashSet();
-                if (run.ExitCode != 255 && !remoteCodes.Contains(run.ExitCode))
+                var errorLines = run.StderrLines.Count(l => l.StartsWith("aks-run: error:", StringComparison.Ordinal));
+
+                // The contract (DESIGN.md section 6), not the code's rule: the remote code where it fits an exit status;
+                // a code that does not fit exits non-zero; never 0 unless the remote code was 0; 255 for the tool's own
+                // failures, with exactly one error line.
+                var fromRemote = remoteCodes.Any(c => c is >= 0 and <= 255 ? run.ExitCode == c : run.ExitCode is >= 1 and <= 255);
+                if (run.ExitCode == 0 && !remoteCodes.Contains(0))
                 {
-                    throw new InvalidOperationException($"exit {run.ExitCode}, neither 255 nor a remote exit code ({string.Join(", ", remoteCodes)}); stderr: {run.Stderr}");
+                    throw new InvalidOperationException($"exit 0, but no remote command exited 0 ({string.Join(", ", remoteCodes)}); stderr: {run.Stderr}");
                 }
 
-                if (run.ExitCode == 255 && !remoteCodes.Contains(255) && run.StderrLines.Count(l => l.StartsWith("aks-run: error:", StringComparison.Ordinal)) != 1)
+                if (run.ExitCode != 255 && !fromRemote)
                 {
-                    throw new InvalidOperationException("255 without exactly one error line: " + run.Stderr);
+                    throw new InvalidOperationException($"exit {run.ExitCode}, neither 255 nor what a remote exit code ({string.Join(", ", remoteCodes)}) allows; stderr: {run.Stderr}");
+                }
+
+                if (errorLines > 1 || (run.ExitCode == 255 && errorLines == 0 && !remoteCodes.Any(c => c == 255 || c is < 0 or > 255)) || (errorLines == 1 && run.ExitCode != 255))
+                {
+                    throw new InvalidOperationException($"exit {run.ExitCode} with {errorLines} error line(s): {run.Stderr}");
                 }
 
                 if (run.Stderr.Contains("   at ", StringComparison.Ordinal) || run.Stderr.Contains(CliDriver.Token, StringComparison.Ordinal))

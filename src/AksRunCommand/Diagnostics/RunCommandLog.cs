@@ -37,4 +37,7 @@ internal static partial class RunCommandLog
 
     [LoggerMessage(11, LogLevel.Warning, "The fleet journal could not record the answer for command {CommandId} ({Error}); the command is waited for, and a rerun will not send it again (its intent is on disk)")]
     public static partial void JournalWriteFailed(ILogger logger, string commandId, string error);
+
+    [LoggerMessage(12, LogLevel.Error, "The poll loop failed while handling command {CommandId} ({Step}: {Error}); that command's waiters got the error, the loop goes on")]
+    public static partial void LoopFault(ILogger logger, string commandId, string step, string error);
 }

@@ -1,30 +1,30 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AksRunCommand.Diagnostics;
 using AksRunCommand.Errors;
-using AksRunCommand.Generated.Models;
 using AksRunCommand.Generated.Subscriptions.Item.ResourceGroups.Item.Providers.MicrosoftContainerService.ManagedClusters.Item;
 using AksRunCommand.Http;
 using AksRunCommand.Polling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Kiota.Abstractions;
-using Polly;
 
 namespace AksRunCommand.Operations;
 
-// One GET of commandResults/{id} on the configured endpoint (never the host of a Location), retried on faults.
+// One GET of commandResults/{id} on the configured endpoint (never the host of a Location), its answer classified for
+// the poll loop. It never waits and never retries: the loop schedules the next poll, a retry or a throttled turn.
 internal sealed class CommandPoller
 {
+    // Faults of an idempotent GET worth a retry; a 429 is not among them (it is a throttled turn, never a failure).
+    private static readonly int[] TransientStatuses = [408, 500, 502, 503, 504];
+
     private readonly IRequestAdapter _adapter;
     private readonly PreparedRequest _get;
     private readonly ClusterId _clusterId;
     private readonly string _commandId;
-    private readonly ResiliencePipeline<ArmResponse> _retry;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly RequestBudgets _budgets;
 
-    public CommandPoller(IRequestAdapter adapter, WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, ResiliencePipeline<ArmResponse> retry, RequestBudgets budgets, TimeProvider timeProvider, ILogger logger)
+    public CommandPoller(IRequestAdapter adapter, WithResourceNameItemRequestBuilder cluster, ClusterId clusterId, string commandId, string apiVersion, RequestBudgets budgets, TimeProvider timeProvider, ILogger logger)
     {
         _logger = logger;
         _budgets = budgets;
@@ -34,20 +34,26 @@ internal sealed class CommandPoller
         _get = PreparedRequest.From(cluster.CommandResults[commandId].ToGetRequestInformation(c => c.QueryParameters.ApiVersion = apiVersion));
         _clusterId = clusterId;
         _commandId = commandId;
-        _retry = retry;
         _timeProvider = timeProvider;
     }
 
-    /// <summary>One poll, its faults retried; <paramref name="backingOff"/> hears when a retry's backoff begins (true) and ends (false).</summary>
-    /// <remarks>The poll is one span (<see cref="Telemetry.PollSpan"/>) under whatever span is current: its attempts are Kiota's HTTP spans under it.</remarks>
-    public async Task<PollOutcome> PollAsync(CancellationToken cancellationToken, Action<bool>? backingOff = null, bool firstRequestPaid = false)
+    /// <summary>One poll request, in its span (<see cref="Telemetry.PollSpan"/>, under whatever span is current).</summary>
+    /// <param name="retry">0 for a scheduled poll; n for the n-th retry after transient faults (the span's resend count).</param>
+    /// <param name="cancellationToken">Cancelled when nobody waits any more.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<PollAnswer> PollOnceAsync(int retry, CancellationToken cancellationToken)
     {
         using var span = Telemetry.Start(Telemetry.PollSpan, _clusterId, _commandId);
         try
         {
-            var outcome = await PollInSpanAsync(span, backingOff, firstRequestPaid, cancellationToken).ConfigureAwait(false);
-            span?.SetTag(Telemetry.State, outcome.Finished?.ProvisioningState ?? outcome.State);
-            return outcome;
+            var answer = await SendAsync(span, retry, cancellationToken).ConfigureAwait(false);
+            span?.SetTag(Telemetry.State, answer.Result?.ProvisioningState ?? answer.State);
+            if (answer.Kind is PollAnswerKind.Transient or PollAnswerKind.Failed && answer.Error is { } error)
+            {
+                Telemetry.Fail(span, error);
+            }
+
+            return answer;
         }
         catch (Exception e)
         {
@@ -56,107 +62,66 @@ internal sealed class CommandPoller
         }
     }
 
-    private async Task<PollOutcome> PollInSpanAsync(Activity? span, Action<bool>? backingOff, bool firstRequestPaid, CancellationToken cancellationToken)
+    private async Task<PollAnswer> SendAsync(System.Diagnostics.Activity? span, int retry, CancellationToken cancellationToken)
     {
         ArmResponse response;
-        AttemptState attempts;
-        var unpaid = firstRequestPaid ? 0 : 1; // the first request's read token, when the scheduler did not take it
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        if (backingOff is not null)
-        {
-            context.Properties.Set(ArmRetryPipelines.BackingOff, backingOff);
-        }
-
         try
         {
-            response = await _retry.ExecuteAsync(
-                static async (context, state) =>
-                {
-                    if (context.Properties.TryGetValue(ArmRetryPipelines.BackingOff, out var backingOff))
-                    {
-                        backingOff(false);
-                    }
-
-                    if (state.Attempts++ > 0 || state.Unpaid)
-                    {
-                        await state.Poller._budgets.SpendAsync(state.Poller._clusterId.SubscriptionId, write: false, context.CancellationToken).ConfigureAwait(false);
-                    }
-
-                    return await state.Poller.GetAsync(state, context.CancellationToken).ConfigureAwait(false);
-                },
-                context,
-                attempts = new AttemptState(this, unpaid == 1, span)).ConfigureAwait(false);
+            var handler = new ArmResponseHandler();
+            var request = _get.Create();
+            KiotaRequestOptions.AddTo(request, handler);
+            ClientRequestIds.AddTo(request, span);
+            await _adapter.SendNoContentAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+            response = handler.Response;
         }
-        catch (Exception fault) when (fault is HttpRequestException or IOException or JsonException or TimeoutException
-            || (fault is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception fault) when (!cancellationToken.IsCancellationRequested && fault is HttpRequestException or IOException or TimeoutException or JsonException or OperationCanceledException)
         {
-            throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, fault);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
+            return PollAnswer.Transient(ArmErrors.NoAnswerToPoll(_clusterId, _commandId, fault), null, null); // no answer (a broken connection, HttpClient's timeout)
         }
 
-        var retries = attempts.Attempts - 1;
+        _budgets.Learn(_clusterId.SubscriptionId, write: false, response, response.Status == 429 ? RetryAfter.Read(response, _timeProvider, _logger) : null);
+        Telemetry.Answered(span, response, Telemetry.PollRequest, retry + 1);
         switch (response.Status)
         {
-            case 200 when response.Finished is { } result:
-                return new PollOutcome(result, result.ProvisioningState, null) { Retries = retries };
             case 200:
-                throw ArmErrors.NoAnswerToPoll(_clusterId, _commandId, new JsonException("HTTP 200 with an empty body"));
-            case 429:
-                // ARM throttled the poll: the command is no less running; poll again after the Retry-After.
-                return new PollOutcome(null, null, RetryAfter.Read(response, _timeProvider, _logger) ?? TimeSpan.FromSeconds(1)) { Retries = retries };
+                return ReadFinished(response);
             case 202:
-                var state = response.RunningState;
-                return new PollOutcome(null, string.IsNullOrEmpty(state) ? ProvisioningStates.Running : state, RetryAfter.Read(response, _timeProvider, _logger)) { Retries = retries };
+                try
+                {
+                    response.ReadRunningState();
+                }
+                catch (JsonException fault)
+                {
+                    return PollAnswer.Transient(ArmErrors.NoAnswerToPoll(_clusterId, _commandId, fault), RetryAfter.Read(response, _timeProvider, _logger), 202);
+                }
+
+                return PollAnswer.RunningState(string.IsNullOrEmpty(response.RunningState) ? ProvisioningStates.Running : response.RunningState, RetryAfter.Read(response, _timeProvider, _logger));
+            case 429:
+                // ARM throttled the poll: the command is no less running; the subscription's reads pause for the Retry-After.
+                return PollAnswer.Throttled(RetryAfter.Read(response, _timeProvider, _logger) ?? TimeSpan.FromSeconds(1));
+            case var status when TransientStatuses.Contains(status):
+                return PollAnswer.Transient(ArmErrors.FromResponse(response, "the commandResults poll", _clusterId, _commandId), RetryAfter.Read(response, _timeProvider, _logger), status);
             default:
-                throw ArmErrors.FromResponse(response, "the commandResults poll", _clusterId, _commandId);
+                return PollAnswer.Failed(ArmErrors.FromResponse(response, "the commandResults poll", _clusterId, _commandId));
         }
     }
 
-    private async ValueTask<ArmResponse> GetAsync(AttemptState state, CancellationToken cancellationToken)
+    // A 200 whose body cannot be read as the result (empty, malformed JSON, wrong types, numbers out of range) is a
+    // fault of an idempotent GET: retried.
+    private PollAnswer ReadFinished(ArmResponse response)
     {
-        var handler = new ArmResponseHandler();
-        var request = _get.Create();
-        KiotaRequestOptions.AddTo(request, handler);
-        ClientRequestIds.AddTo(request, state.Span);
-        await _adapter.SendNoContentAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var response = handler.Response;
-        _budgets.Learn(_clusterId.SubscriptionId, write: false, response, response.Status == 429 ? RetryAfter.Read(response, _timeProvider, _logger) : null);
-        Telemetry.Answered(state.Span, response, Telemetry.PollRequest, state.Attempts);
-
-        // A body that cannot be read (malformed JSON, wrong types, numbers out of range) is a fault of an
-        // idempotent GET: parsing inside the retry lets it be retried.
+        CommandResult? result;
         try
         {
-            if (response.Status == 200)
-            {
-                response.Finished = response.ReadResult(_commandId, static (body, id) => CommandResultMapping.ToResult(id, body));
-            }
-            else if (response.Status == 202)
-            {
-                response.ReadRunningState();
-            }
+            result = response.ReadResult(_commandId, static (body, id) => CommandResultMapping.ToResult(id, body));
         }
-        catch (Exception e) when (e is not OperationCanceledException and not JsonException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new JsonException($"The HTTP {response.Status} body could not be read: {e.Message}", e);
+            return PollAnswer.Transient(ArmErrors.NoAnswerToPoll(_clusterId, _commandId, new JsonException($"The HTTP 200 body could not be read: {e.Message}", e)), null, 200);
         }
 
-        return response;
-    }
-
-    // What one poll's attempts share: the poller, whether the first attempt must still take its read token, how many
-    // went out, the poll's span.
-    private sealed class AttemptState(CommandPoller poller, bool unpaid, Activity? span)
-    {
-        public CommandPoller Poller { get; } = poller;
-
-        public bool Unpaid { get; } = unpaid;
-
-        public Activity? Span { get; } = span;
-
-        public int Attempts { get; set; }
+        return result is null
+            ? PollAnswer.Transient(ArmErrors.NoAnswerToPoll(_clusterId, _commandId, new JsonException("HTTP 200 with an empty body")), null, 200)
+            : PollAnswer.Finished(result);
     }
 }

@@ -11,18 +11,15 @@ namespace AksRunCommand;
 /// process with <see cref="AksRunCommandClient.GetRunCommandOperation"/>. The client's one poll loop polls it
 /// while somebody waits; concurrent waiters share its polls.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2213:Disposable fields should be disposed", Justification = "A SemaphoreSlim without a wait handle holds nothing to release.")]
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "A SemaphoreSlim without a wait handle holds nothing to release; operations are resumable values, not resources.")]
-public class RunCommandOperation
+public class RunCommandOperation : IPolledCommand
 {
     private readonly CommandPoller? _poller;
-    private readonly PollScheduler? _scheduler;
-    private readonly ScheduledOperation? _scheduled;
+    private readonly PollLoop? _loop;
+    private readonly PolledOperation? _polled;
     private readonly PollingStrategy _polling = PollingStrategy.Default;
     private readonly TimeProvider _timeProvider = TimeProvider.System;
     private readonly ILogger? _logger;
     private readonly long _startTimestamp;
-    private readonly SemaphoreSlim _pollGate = new(1, 1);
     private readonly Lock _gate = new();
     private readonly List<IProgress<RunCommandProgress>> _observers = [];
     private readonly bool _acceptedHere; // the service accepted it from this client just now: its duration is known
@@ -39,12 +36,12 @@ public class RunCommandOperation
         Id = string.Empty;
     }
 
-    internal RunCommandOperation(CommandPoller poller, PollScheduler scheduler, ClusterId cluster, string commandId, TimeSpan firstPollAfter, AksRunCommandClientOptions options, ILogger logger, CommandResult? completed = null, bool acceptedHere = false)
+    internal RunCommandOperation(CommandPoller poller, PollLoop loop, ClusterId cluster, string commandId, TimeSpan firstPollAfter, AksRunCommandClientOptions options, ILogger logger, CommandResult? completed = null, bool acceptedHere = false)
     {
         _acceptedHere = acceptedHere;
         _apiVersion = options.ApiVersion;
         _poller = poller;
-        _scheduler = scheduler;
+        _loop = loop;
         Cluster = cluster;
         Id = commandId;
         _polling = options.Polling;
@@ -52,7 +49,7 @@ public class RunCommandOperation
         _logger = logger;
         _startTimestamp = _timeProvider.GetTimestamp();
         _value = completed;
-        _scheduled = new ScheduledOperation(cluster.SubscriptionId, commandId, _startTimestamp, _startTimestamp + ToTimestampTicks(firstPollAfter), ScheduledPollAsync, Canceled, Failure);
+        _polled = new PolledOperation(this, cluster.SubscriptionId, commandId, _startTimestamp, _startTimestamp + ToTimestampTicks(firstPollAfter));
     }
 
     /// <summary>The command id; resume with it.</summary>
@@ -88,18 +85,18 @@ public class RunCommandOperation
     /// <exception cref="RunCommandWaitCanceledException">The caller cancelled; the command keeps running.</exception>
     public virtual async Task<RunCommandProgress> UpdateStatusAsync(CancellationToken cancellationToken = default)
     {
-        try
+        if (_value is { } done)
         {
-            return await PollAsync(cancellationToken).ConfigureAwait(false);
+            return new RunCommandProgress(Id, done.ProvisioningState, Elapsed, PollCount, true, TimeSpan.Zero);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        if (_loop is null || _polled is null)
         {
-            throw Canceled(maxWaitElapsed: false, cancellationToken);
+            throw new InvalidOperationException("This operation was made for mocking and cannot poll.");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw Failure(e);
-        }
+
+        // The loop's next poll of this command, brought forward to now, inside the read budget; shared with any waiter.
+        return (RunCommandProgress)await _loop.WaitAsync(_polled, PollWaiterKind.NextAnswer, deadline: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits until the command finishes, polling on the client's schedule; no hidden time limit.</summary>
@@ -149,7 +146,7 @@ public class RunCommandOperation
             return done;
         }
 
-        if (_scheduler is null || _scheduled is null)
+        if (_loop is null || _polled is null)
         {
             throw new InvalidOperationException("This operation was made for mocking and cannot poll.");
         }
@@ -168,7 +165,7 @@ public class RunCommandOperation
 
         try
         {
-            return await _scheduler.WaitAsync(_scheduled, deadline, cancellationToken).ConfigureAwait(false);
+            return (CommandResult)await _loop.WaitAsync(_polled, PollWaiterKind.UntilDone, deadline, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -184,14 +181,57 @@ public class RunCommandOperation
 
     private long ToTimestampTicks(TimeSpan span) => (long)Math.Min(span.TotalSeconds * _timeProvider.TimestampFrequency, long.MaxValue / 4);
 
-    private async Task<PollStep> ScheduledPollAsync(ScheduledOperation scheduled, CancellationToken cancellationToken)
+    Activity? IPolledCommand.TraceParent => _traceParent is { IsStopped: false } parent ? parent : null;
+
+    void IPolledCommand.Retried() => Interlocked.Increment(ref _retries);
+
+    Exception IPolledCommand.Stopped(bool maxWaitElapsed, CancellationToken cancellationToken) => Canceled(maxWaitElapsed, cancellationToken);
+
+    Exception IPolledCommand.Failure(Exception fault) => Failure(fault);
+
+    // One poll request for the loop: sent, read, observed, logged; the loop decides what comes next.
+    async Task<PollAnswer> IPolledCommand.PollOnceAsync(int retry, CancellationToken cancellationToken)
     {
-        // The loop runs in the context of whoever first woke it: a poll belongs to the wait that asked for it (a root
-        // span when that wait's span already ended). Local to this method's flow (an async method restores the
-        // caller's context when it returns).
+        // A poll belongs to the wait that asked for it (a root span when that wait's span already ended); set here, in
+        // the poll's own flow, never inherited from whoever happened to wake the loop.
         Activity.Current = _traceParent is { IsStopped: false } parent ? parent : null;
-        var progress = await PollAsync(cancellationToken, scheduled.SetInBackoff, firstRequestPaid: scheduled.Paid).ConfigureAwait(false);
-        return progress.HasCompleted ? new PollStep(_value, null, null) : new PollStep(null, progress.NextDelay, null);
+        var answer = await _poller!.PollOnceAsync(retry, cancellationToken).ConfigureAwait(false);
+        var count = retry == 0 && answer.Kind != PollAnswerKind.Transient ? Interlocked.Increment(ref _pollCount) : Volatile.Read(ref _pollCount);
+        var elapsed = Elapsed;
+        switch (answer.Kind)
+        {
+            case PollAnswerKind.Finished:
+            {
+                var result = answer.Result!;
+                _value = result;
+                var progress = new RunCommandProgress(Id, result.ProvisioningState, elapsed, count, true, TimeSpan.Zero);
+                RunCommandLog.Completed(_logger!, Id, result.ProvisioningState, result.ExitCode, elapsed, count);
+                Telemetry.Completed(result, count, _acceptedHere ? elapsed : null);
+                Report(progress);
+                return answer with { Progress = progress };
+            }
+
+            case PollAnswerKind.Running:
+            {
+                var state = _state = answer.State ?? _state;
+                var next = PollDelays.Next(_polling, count, elapsed, answer.Delay > TimeSpan.Zero ? answer.Delay : null, Cluster, Id);
+                var progress = new RunCommandProgress(Id, state, elapsed, count, false, next);
+                RunCommandLog.Polled(_logger!, Id, state, elapsed, count, next);
+                Report(progress);
+                return PollAnswer.Running(next, progress);
+            }
+
+            case PollAnswerKind.Throttled:
+            {
+                var progress = new RunCommandProgress(Id, _state, elapsed, count, false, answer.Delay);
+                RunCommandLog.Polled(_logger!, Id, _state, elapsed, count, answer.Delay);
+                Report(progress);
+                return answer with { Progress = progress };
+            }
+
+            default:
+                return answer; // a transient fault or a failure: the loop retries or ends the wait
+        }
     }
 
     private RunCommandWaitCanceledException Canceled(bool maxWaitElapsed, CancellationToken cancellationToken) =>
@@ -209,50 +249,6 @@ public class RunCommandOperation
             CommandId = Id,
         },
     };
-
-    private async Task<RunCommandProgress> PollAsync(CancellationToken cancellationToken, Action<bool>? backingOff = null, bool firstRequestPaid = false)
-    {
-        if (_poller is null)
-        {
-            throw new InvalidOperationException("This operation was made for mocking and cannot poll.");
-        }
-
-        await _pollGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_value is { } done)
-            {
-                return new RunCommandProgress(Id, done.ProvisioningState, Elapsed, _pollCount, true, TimeSpan.Zero);
-            }
-
-            var outcome = await _poller.PollAsync(cancellationToken, backingOff, firstRequestPaid).ConfigureAwait(false);
-            var count = Interlocked.Increment(ref _pollCount);
-            Interlocked.Add(ref _retries, outcome.Retries);
-            var elapsed = Elapsed;
-            RunCommandProgress progress;
-            if (outcome.Finished is { } result)
-            {
-                _value = result;
-                progress = new RunCommandProgress(Id, result.ProvisioningState, elapsed, count, true, TimeSpan.Zero);
-                RunCommandLog.Completed(_logger!, Id, result.ProvisioningState, result.ExitCode, elapsed, count);
-                Telemetry.Completed(result, count, _acceptedHere ? elapsed : null);
-            }
-            else
-            {
-                var state = _state = outcome.State ?? _state;
-                var next = PollDelays.Next(_polling, count, elapsed, outcome.RetryAfter, Cluster, Id);
-                progress = new RunCommandProgress(Id, state, elapsed, count, false, next);
-                RunCommandLog.Polled(_logger!, Id, state, elapsed, count, next);
-            }
-
-            Report(progress);
-            return progress;
-        }
-        finally
-        {
-            _pollGate.Release();
-        }
-    }
 
     private void Report(RunCommandProgress progress)
     {

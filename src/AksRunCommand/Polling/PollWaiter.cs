@@ -1,28 +1,74 @@
 namespace AksRunCommand.Polling;
 
-/// <summary>One caller waiting for an operation, with its deadline (a timestamp of the scheduler's clock) if it set a maximum wait.</summary>
+/// <summary>What a waiter waits for: the command's end, or the next answer of a poll (<c>UpdateStatusAsync</c>).</summary>
+internal enum PollWaiterKind
+{
+    UntilDone,
+    NextAnswer,
+}
+
+/// <summary>
+/// One caller waiting on an operation: a completion source that never runs its continuations inline (completing a
+/// waiter never runs the caller's code on the loop's thread), its deadline if it set a maximum wait, and its
+/// cancellation registration, released (never waited for) outside the loop's lock once the waiter completes.
+/// </summary>
 internal sealed class PollWaiter
 {
-    public PollWaiter(long? deadline)
+    private readonly TaskCompletionSource<object> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenRegistration _registration;
+    private int _state; // 0 open, 1 registration attached, 2 completed
+
+    public PollWaiter(PollWaiterKind kind, long? deadline)
     {
+        Kind = kind;
         Deadline = deadline;
     }
 
+    public PollWaiterKind Kind { get; }
+
+    /// <summary>A timestamp of the loop's clock; null: no maximum wait.</summary>
     public long? Deadline { get; }
 
-    public TaskCompletionSource<CommandResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The waiter's cancellation token, for the exception its cancellation gives.</summary>
+    public CancellationToken CancellationToken { get; init; }
 
-    public CancellationTokenRegistration Registration { get; set; }
+    /// <summary>
+    /// True while its deadline passed (or came due) during a poll in flight: it waits for that poll's answer (at most the
+    /// HTTP timeout), so time never moves past a request still answering; decided under the loop's lock.
+    /// </summary>
+    public bool Parked { get; set; }
 
-    public void Succeed(CommandResult result)
+    /// <summary>True once completed (decided under the loop's lock; the completion itself runs after it).</summary>
+    public bool Completed { get; set; }
+
+    /// <summary>A <see cref="CommandResult"/> (UntilDone), a <see cref="RunCommandProgress"/> (NextAnswer), or the exception.</summary>
+    public Task<object> Task => _completion.Task;
+
+    /// <summary>Keeps the registration made after the waiter was published; released at once if it completed meanwhile.</summary>
+    public void Attach(CancellationTokenRegistration registration)
     {
-        Registration.Dispose();
-        Completion.TrySetResult(result);
+        _registration = registration;
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            registration.Unregister(); // completed before the registration was kept
+        }
     }
 
-    public void Fail(Exception error)
+    /// <summary>Completes the waiter (outside the loop's lock) and lets its registration go, without waiting for a callback in progress.</summary>
+    public void Complete(object? value, Exception? error)
     {
-        Registration.Dispose();
-        Completion.TrySetException(error);
+        if (Interlocked.Exchange(ref _state, 2) == 1)
+        {
+            _registration.Unregister();
+        }
+
+        if (error is not null)
+        {
+            _completion.TrySetException(error);
+        }
+        else
+        {
+            _completion.TrySetResult(value!);
+        }
     }
 }

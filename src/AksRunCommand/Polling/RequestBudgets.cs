@@ -38,6 +38,25 @@ internal sealed class RequestBudgets
         }
     }
 
+    /// <summary>
+    /// Takes a token now if there is one (the loop's admission, which never waits): false with the wait until the
+    /// next one. With the budget off, only a 429's pause holds a request back.
+    /// </summary>
+    public bool TryAdmit(Guid subscription, bool write, out TimeSpan retryAfter)
+    {
+        var bucket = For(subscription, write);
+        if (!_settings.Enabled)
+        {
+            retryAfter = bucket.PausedFor() ?? TimeSpan.Zero;
+            return retryAfter == TimeSpan.Zero;
+        }
+
+        using var lease = bucket.AttemptAcquire(1);
+        retryAfter = lease.IsAcquired ? TimeSpan.Zero
+            : lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMilliseconds(100);
+        return lease.IsAcquired;
+    }
+
     /// <summary>Waits for a token (when the budget is on) before a request goes out.</summary>
     public async ValueTask SpendAsync(Guid subscription, bool write, CancellationToken cancellationToken)
     {

@@ -28,4 +28,23 @@ public sealed class PollPriorityTests
             },
             iter: 1000);
     }
+
+    // The score of a command older than an hour used to be 1 whatever its last poll: every young command starved behind it.
+    [Fact]
+    public void Score_ACommandOlderThanAnHourPolledAMomentAgo_LosesToAYoungOneDue()
+    {
+        var old = PollPriority.Score(TimeSpan.FromHours(2) + TimeSpan.FromSeconds(5), TimeSpan.FromHours(2));
+        var young = PollPriority.Score(TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(11));
+
+        Assert.True(old < young, $"old {old} vs young {young}");
+    }
+
+    // No starvation: however old a command, waiting long enough since its last poll brings its score near 1.
+    [Fact]
+    public void Score_AnyCommandWaitingLongEnough_ApproachesOne()
+    {
+        Gen.Double[0, 86_400].Sample(
+            age => PollPriority.Score(TimeSpan.FromSeconds((age * 1000) + 1_000_000), TimeSpan.FromSeconds(age)) > 0.9,
+            iter: 1000);
+    }
 }

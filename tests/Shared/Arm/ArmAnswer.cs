@@ -29,9 +29,12 @@ public sealed record ArmAnswer(string Kind, int Status, string? Location, (strin
         ("Retry-After", "Sat, 28 Nov 2026 12:00:03 GMT"), ("Retry-After", "Saturday, 28-Nov-26 12:00:04 GMT"), ("Retry-After", "Sat Nov 28 12:00:05 2026"),
         ("Retry-After", "Infinity"), ("Retry-After", "1e300"), ("Retry-After", "-5"), ("Retry-After", "99999999"), ("Retry-After", "soon"), ("retry-after-ms", "NaN"));
 
+    // Exit codes of every kind: in range, past 255, multiples of 256 (which wrap to 0 as a process exit status), negative.
+    private static Gen<int> ExitCodes { get; } = Gen.Frequency((4, Gen.Int[0, 300]), (1, Gen.OneOf(Gen.Const(256), Gen.Const(512), Gen.Const(-1), Gen.Const(-256), Gen.Const(int.MaxValue), Gen.Const(int.MinValue), Gen.Int[-1000, 100_000])));
+
     private static Gen<ArmAnswer> Results { get; } = Gen.OneOf(
-        Gen.Select(Gen.Int[0, 300], Gen.OneOf("ok\n", string.Empty, new string('l', 100_000)), (exit, logs) => new ArmAnswer("succeeded", 200, null, null, Result("Succeeded", exit, logs), exit)),
-        Gen.Select(Gen.Int[0, 300], exit => new ArmAnswer("succeeded", 200, null, null, Result("succeeded", exit, "done"), exit)),
+        Gen.Select(ExitCodes, Gen.OneOf("ok\n", string.Empty, new string('l', 100_000)), (exit, logs) => new ArmAnswer("succeeded", 200, null, null, Result("Succeeded", exit, logs), exit)),
+        Gen.Select(ExitCodes, exit => new ArmAnswer("succeeded", 200, null, null, Result("succeeded", exit, "done"), exit)),
         Gen.Const(new ArmAnswer("failed", 200, null, null, """{"id":"x","properties":{"provisioningState":"Failed","reason":"ImagePullBackoff"}}""", null)),
         Gen.OneOf(
             """{"id":"x","properties":{"provisi""",
