@@ -46,6 +46,18 @@ public sealed partial class FakeAks
             return Record(FakeAnswers.Error(403, "AuthorizationFailed", $"The client does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/runcommand/action' over scope '{cluster.ResourceId}'."), null);
         }
 
+        if (target.Behaviour?.PowerState is { } power && string.Equals(power, "Stopped", StringComparison.OrdinalIgnoreCase))
+        {
+            // Not seen in recorded traffic: AKS refuses operations its cluster's state forbids with OperationNotAllowed;
+            // a stopped cluster has no API server to run the command pod on. Final: only starting it helps.
+            return Record(FakeAnswers.Error(409, "OperationNotAllowed", $"Operation is not allowed because the managed cluster '{cluster.ClusterName}' is stopped (powerState Stopped). Start it with 'az aks start' and run the command again."), null);
+        }
+
+        if (target.Behaviour?.RunCommandIsDisabled == true)
+        {
+            return Record(FakeAnswers.Error(400, "OperationNotAllowed", $"Run command is disabled on the managed cluster '{cluster.ClusterName}' (apiServerAccessProfile.disableRunCommand is true). Enable it with 'az aks update --enable-run-command'."), null);
+        }
+
         if (target.Behaviour?.StartRefusal is { } refusal)
         {
             return Record(FakeAnswers.Fault(refusal, null, _options.TimeProvider), null);

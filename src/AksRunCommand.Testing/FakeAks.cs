@@ -9,7 +9,8 @@ namespace AksRunCommand.Testing;
 /// <summary>
 /// A fake ARM run-command endpoint on WireMock.Net, on 127.0.0.1 with a free port. Point the real
 /// <see cref="AksRunCommandClient"/> at <see cref="Endpoint"/> (or use <see cref="CreateClient"/>), script what
-/// commands do with <see cref="When"/>, and assert on <see cref="Runs"/> and <see cref="Polls"/>.
+/// commands do with <see cref="When"/>, and assert on <see cref="Runs"/>, <see cref="Polls"/> and <see cref="ClusterReads"/>.
+/// It also answers ARM's managedClusters get and lists (in pages) from the clusters made with <see cref="Cluster"/>.
 /// Its answers look like real ARM traffic: lowercase <c>resourcegroups</c>/<c>managedclusters</c> in
 /// Location, 32-hex command ids, a <c>Running</c> body on a poll's 202, request id headers.
 /// </summary>
@@ -34,6 +35,8 @@ public sealed partial class FakeAks : IDisposable
             .RespondWith(Response.Create().WithCallback(request => Delayed(OnRun(request, out var delay), delay)));
         _server.Given(Request.Create().WithPath(FakeAksRoute.IsPollPath).UsingGet())
             .RespondWith(Response.Create().WithCallback(request => Delayed(OnPoll(request, out var delay), delay)));
+        _server.Given(Request.Create().WithPath(FakeClusterReadRoute.IsReadPath).UsingGet())
+            .RespondWith(Response.Create().WithCallback(request => Delayed(OnClusterRead(request, out var delay), delay)));
         Endpoint = new Uri(_server.Url!);
     }
 
@@ -90,7 +93,10 @@ public sealed partial class FakeAks : IDisposable
         return script;
     }
 
-    /// <summary>How <paramref name="cluster"/> behaves: made on first use, the same object after that.</summary>
+    /// <summary>
+    /// How <paramref name="cluster"/> behaves: made on first use, the same object after that. The managedClusters lists
+    /// hold the clusters made so (those that exist), in the order they were made.
+    /// </summary>
     public FakeCluster Cluster(ClusterId cluster)
     {
         lock (_gate)
@@ -98,6 +104,7 @@ public sealed partial class FakeAks : IDisposable
             if (!_clusters.TryGetValue(cluster, out var behaviour))
             {
                 _clusters[cluster] = behaviour = new FakeCluster(cluster);
+                _clusterOrder.Add(cluster);
             }
 
             return behaviour;

@@ -13,19 +13,21 @@ public sealed class FleetTests : IDisposable
     public void Dispose() => _cli.Dispose();
 
     [Fact]
-    public async Task EmulatedFleet_NoClusterGiven_RunsTwelveClustersWithMixedOutcomesAndExits1()
+    public async Task EmulatedFleet_NoClusterGiven_RunsFourteenClustersWithMixedOutcomesAndExits1()
     {
         var run = await _cli.RunAsync("fleet", "-c", "kubectl get nodes", "-o", "json");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.StartsWith("aks-run: no cluster given (--clusters or --cluster): running on the emulated fleet of 12 clusters in 3 subscriptions", run.StderrLines[0], StringComparison.Ordinal);
+        Assert.StartsWith("aks-run: no cluster given (--clusters, --cluster or --subscription): running on the emulated fleet of 14 clusters in 3 subscriptions", run.StderrLines[0], StringComparison.Ordinal);
         using var json = JsonDocument.Parse(run.Stdout);
         var results = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(12, results.Count);
+        Assert.Equal(14, results.Count);
         Assert.All(results, r => Assert.Equal(["cluster", "id", "provisioningState", "exitCode", "startedAt", "finishedAt", "logs", "reason", "error"], r.EnumerateObject().Select(p => p.Name)));
         Assert.Equal(7, results.Count(r => r.GetProperty("exitCode").ValueKind == JsonValueKind.Number && r.GetProperty("exitCode").GetInt32() == 0));
         Assert.Contains(results, r => r.GetProperty("error").GetString()?.Contains("KubernetesPerformanceError", StringComparison.Ordinal) == true);
-        Assert.Equal("aks-run: 12 cluster(s): 7 Succeeded, 1 NonZeroExit, 1 ProvisioningFailed, 3 Refused.", run.StderrLines[^1]);
+        Assert.Contains(results, r => r.GetProperty("cluster").GetString()!.EndsWith("/aks-dev-stopped", StringComparison.Ordinal) && r.GetProperty("error").GetString()!.StartsWith("HTTP 409 OperationNotAllowed: Operation is not allowed because the managed cluster", StringComparison.Ordinal));
+        Assert.Contains(results, r => r.GetProperty("cluster").GetString()!.EndsWith("/aks-prod-weu-norun", StringComparison.Ordinal) && r.GetProperty("error").GetString()!.Contains("Run command is disabled", StringComparison.Ordinal));
+        Assert.Equal("aks-run: 14 cluster(s): 7 Succeeded, 1 NonZeroExit, 1 ProvisioningFailed, 5 Refused.", run.StderrLines[^1]);
     }
 
     [Fact]

@@ -6,8 +6,11 @@ namespace AksRunCommand.Cli.Commands;
 
 /// <summary>
 /// <c>aks-run fleet</c>: one command on many clusters, inside ARM's request budget, resumable from a journal.
+/// Clusters are named (<c>--clusters FILE|-</c>, <c>--cluster ID</c>) or selected through ARM's managedClusters list
+/// (<c>--subscription</c>, with <c>--resource-group</c> and <c>--tag</c>), never both; with neither, the emulated fleet.
 /// Exit status: 0 when every cluster's command ran and exited 0; 1 when any did not; 255 when the tool itself
-/// could not work (bad arguments, an unreadable cluster list, an unusable journal), before any request.
+/// could not work (bad arguments, an unreadable cluster list, a selection that matched nothing, an unusable journal),
+/// before any run request.
 /// </summary>
 internal static class FleetCommand
 {
@@ -17,8 +20,11 @@ internal static class FleetCommand
     {
         var command = new Option<string>("--command", "-c") { Description = "The command line to run on every cluster.", Required = true };
         var files = new Option<string[]>("--file", "-f") { Description = "Attach a file or folder (as for 'invoke'); the same context goes to every cluster. Repeatable." };
-        var clusterFile = new Option<string>("--clusters") { Description = "A file of cluster resource ids, one per line ('-' reads stdin), as 'az aks list --query \"[].id\" -o tsv' prints them; blank lines and # comments are skipped." };
+        var clusterFile = new Option<string>("--clusters") { Description = "A file of cluster resource ids, one per line ('-' reads stdin), as 'az aks list --query \"[].id\" -o tsv' or 'az graph query ... -o tsv' print them; blank lines and # comments are skipped." };
         var clusterIds = new Option<string[]>("--cluster") { Description = "A cluster resource id. Repeatable." };
+        var subscriptions = new Option<string[]>("--subscription") { Description = "Select the clusters of this subscription through ARM's managedClusters list, instead of naming them with --clusters or --cluster. Repeatable." };
+        var resourceGroups = new Option<string[]>("--resource-group", "-g") { Description = "With --subscription: only the clusters of this resource group (one list request per group). Repeatable." };
+        var tags = new Option<string[]>("--tag") { Description = "With --subscription: only the clusters with this tag: key=value (the value exact) or key (present, any value); keys are case-insensitive; values of one key are ORed, keys ANDed. Repeatable." };
         var maxParallel = new Option<int>("--max-parallel") { Description = "At most this many commands in flight at once (1 to 1,000).", DefaultValueFactory = _ => FleetRunOptions.DefaultMaxParallel };
         maxParallel.Validators.Add(r =>
         {
@@ -35,21 +41,38 @@ internal static class FleetCommand
 
         var fleet = new Command("fleet", "Run a command on many clusters, inside ARM's request budget; exits 0 when every one ran and exited 0, 1 otherwise.")
         {
-            command, files, clusterFile, clusterIds, maxParallel, journal, resend, shared.Timeout, logsDir, shared.Endpoint, shared.ApiVersion, output, shared.Emulator, shared.Verbose,
+            command, files, clusterFile, clusterIds, subscriptions, resourceGroups, tags, maxParallel, journal, resend, shared.Timeout, logsDir, shared.Endpoint, shared.ApiVersion, output, shared.Emulator, shared.Verbose,
         };
         fleet.SetAction((parse, ct) => FailureGuard.RunAsync(host, parse.GetValue(shared.Verbose), async () =>
         {
+            // Every flag is checked before anything is read or sent.
+            var selection = Selection.From(parse.GetValue(subscriptions) ?? [], parse.GetValue(resourceGroups) ?? [], parse.GetValue(tags) ?? [], named: parse.GetValue(clusterFile) is not null || parse.GetValue(clusterIds) is { Length: > 0 });
             var content = new RunCommandContent(parse.GetValue(command)!);
             if (parse.GetValue(files) is { Length: > 0 } paths)
             {
                 content.Context = CommandContextBuilder.FromCliPaths(paths, host.WorkingDirectory).Build();
             }
 
-            var clusters = ReadClusters(host, parse.GetValue(clusterFile), parse.GetValue(clusterIds) ?? []);
-            var emulate = parse.GetValue(shared.Emulator) || clusters.Count == 0;
-            using var emulator = emulate ? StartEmulator(host, parse.GetValue(shared.Endpoint), ref clusters) : null;
+            var named = ReadClusters(host, parse.GetValue(clusterFile), parse.GetValue(clusterIds) ?? []);
+            var emulate = parse.GetValue(shared.Emulator) || (named.Count == 0 && selection is null);
+            using var emulator = emulate ? StartEmulator(host, parse.GetValue(shared.Endpoint), named.Count, selection is not null) : null;
             var endpoint = emulator?.Endpoint ?? (parse.GetValue(shared.Endpoint) is { } e ? ArmClientFactory.ParseEndpoint(e) : ArmEndpoints.AzurePublicCloud);
             var client = ArmClientFactory.Create(endpoint, parse.GetValue(shared.ApiVersion), host, emulator is not null);
+
+            // The clusters, and what ARM said of each when they were selected through its list (the preflight's input).
+            FleetSelection chosen;
+            if (selection is not null)
+            {
+                chosen = await ClusterSelection.SelectAsync(client, selection.Subscriptions, selection.Filter, ct);
+                var conditions = selection.Filter.ToString();
+                host.Error.WriteLine($"aks-run: selected {chosen.Clusters.Count} cluster(s) in {(selection.Subscriptions.Count == 1 ? "subscription" : "subscriptions")} {string.Join(", ", selection.Subscriptions.Select(s => s.ToString("D")))}{(conditions.Length == 0 ? string.Empty : " matching " + conditions)}.");
+            }
+            else
+            {
+                chosen = FleetSelection.Named(named.Count > 0 ? named : EmulatedFleet.Clusters);
+            }
+
+            var clusters = chosen.Clusters;
             var status = new FleetStatus(host);
             var options = new FleetRunOptions
             {
@@ -121,7 +144,7 @@ internal static class FleetCommand
         return clusters;
     }
 
-    private static FakeAks StartEmulator(CliHost host, string? endpoint, ref List<ClusterId> clusters)
+    private static FakeAks StartEmulator(CliHost host, string? endpoint, int named, bool selecting)
     {
         if (endpoint is not null)
         {
@@ -130,15 +153,61 @@ internal static class FleetCommand
 
         var fake = FakeAks.Start(new FakeAksOptions { TimeProvider = host.TimeProvider });
         EmulatedFleet.Configure(fake);
-        var given = clusters.Count > 0;
-        if (!given)
-        {
-            clusters = [.. EmulatedFleet.Clusters];
-        }
-
-        host.Error.WriteLine(given
-            ? $"aks-run: --emulator: running on {clusters.Count} cluster(s) of the embedded emulator at {fake.Endpoint}; nothing reaches Azure."
-            : $"aks-run: no cluster given (--clusters or --cluster): running on the emulated fleet of {clusters.Count} clusters in 3 subscriptions at {fake.Endpoint}; nothing reaches Azure.");
+        host.Error.WriteLine(
+            selecting ? $"aks-run: --emulator: selecting among the emulated fleet's {EmulatedFleet.Clusters.Count} clusters in 3 subscriptions through its managedClusters list at {fake.Endpoint}; nothing reaches Azure."
+            : named > 0 ? $"aks-run: --emulator: running on {named} cluster(s) of the embedded emulator at {fake.Endpoint}; nothing reaches Azure."
+            : $"aks-run: no cluster given (--clusters, --cluster or --subscription): running on the emulated fleet of {EmulatedFleet.Clusters.Count} clusters in 3 subscriptions at {fake.Endpoint}; nothing reaches Azure.");
         return fake;
+    }
+
+    // --subscription, --resource-group and --tag: checked before anything is read or sent. Null when none is given.
+    private sealed record Selection(IReadOnlyList<Guid> Subscriptions, ClusterFilter Filter)
+    {
+        public static Selection? From(string[] subscriptions, string[] resourceGroups, string[] tags, bool named)
+        {
+            if (subscriptions.Length == 0 && resourceGroups.Length == 0 && tags.Length == 0)
+            {
+                return null;
+            }
+
+            if (named)
+            {
+                throw new CliFailure("--clusters and --cluster name the clusters, --subscription (with --resource-group and --tag) selects them through ARM: use one or the other, not both.");
+            }
+
+            if (subscriptions.Length == 0)
+            {
+                throw new CliFailure("--resource-group and --tag filter the clusters of a subscription: give --subscription too.");
+            }
+
+            var ids = new List<Guid>();
+            foreach (var text in subscriptions)
+            {
+                if (!Guid.TryParseExact(text.Trim(), "D", out var id))
+                {
+                    throw new CliFailure($"--subscription '{text}' is not a subscription id: it must look like 00000000-0000-0000-0000-000000000000.");
+                }
+
+                if (ids.Contains(id))
+                {
+                    throw new CliFailure($"--subscription {id:D} is given twice.");
+                }
+
+                ids.Add(id);
+            }
+
+            try
+            {
+                return new Selection(ids, new ClusterFilter(resourceGroups, tags));
+            }
+            catch (ArgumentException invalid)
+            {
+                // The library names its properties; the command line names its flags.
+                var message = invalid.Message.Replace($" (Parameter '{invalid.ParamName}')", string.Empty, StringComparison.Ordinal);
+                throw new CliFailure(message.StartsWith("Tags: ", StringComparison.Ordinal) ? "--tag " + message["Tags: ".Length..]
+                    : message.StartsWith("ResourceGroups: ", StringComparison.Ordinal) ? "--resource-group " + message["ResourceGroups: ".Length..]
+                    : message);
+            }
+        }
     }
 }

@@ -1,9 +1,13 @@
 using System.CommandLine;
+using AksRunCommand.Cli.Fleet;
 using Azure;
 
 namespace AksRunCommand.Cli.Commands;
 
-/// <summary><c>aks-run invoke</c>: start a command with one POST and wait for it (or print its id with <c>--no-wait</c>).</summary>
+/// <summary>
+/// <c>aks-run invoke</c>: start a command with one POST and wait for it (or print its id with <c>--no-wait</c>). When ARM
+/// refuses the run request, one GET of the cluster adds why, if its state says (stopped, run command disabled, ...).
+/// </summary>
 internal static class InvokeCommand
 {
     public static Command Create(CliHost host, SharedOptions shared)
@@ -36,6 +40,17 @@ internal static class InvokeCommand
                 throw new CliFailure(canceled.CommandMayHaveStarted
                     ? "cancelled while the run request was in flight: the command may or may not have started; it was not sent again."
                     : "cancelled before the run request was accepted (it was being throttled): the command was not started.");
+            }
+            catch (ArmRequestFailedException refused) when (!refused.CommandMayHaveStarted && refused.CommandId is null)
+            {
+                // ARM refused the run request (and only then): one GET of the cluster says whether its state explains it.
+                // A run that went through never pays for it; a GET that fails leaves the refusal as it came.
+                if (await ClusterSelection.ExplainRefusalAsync(connection.Client, connection.Cluster, ct) is not { } reason)
+                {
+                    throw;
+                }
+
+                throw new CliFailure($"{refused.Message} (the cluster cannot run commands: {reason})");
             }
 
             status.Started(operation.Id, connection.Cluster);

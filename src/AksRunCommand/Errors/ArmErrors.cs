@@ -72,6 +72,48 @@ internal static class ArmErrors
         CommandMayHaveStarted = true,
     };
 
+    /// <summary>A managedClusters read (a get, or a page of a list) that ARM refused: a read starts nothing, so nothing "may have started".</summary>
+    public static ArmRequestFailedException ReadFailed(ArmResponse response, string what)
+    {
+        var error = response.ParseError();
+        var code = error?.Code;
+        var status = code is null ? $"HTTP {response.Status}" : $"HTTP {response.Status} ({code})";
+        var hint = response.Status switch
+        {
+            404 => " Check the subscription, resource group and cluster name.",
+            401 => " The bearer token was refused: check the credential and its tenant.",
+            403 => " The caller needs Microsoft.ContainerService/managedClusters/read on the clusters (for example the Reader role on the subscription or resource group).",
+            >= 500 => " ARM kept failing after every retry; try again later.",
+            _ => string.Empty,
+        };
+        return new ArmRequestFailedException(
+            $"ARM answered {status} to {what}" + (string.IsNullOrWhiteSpace(error?.Message) ? "." : $": {error.Message.TrimEnd('.')}.") + hint + Ids(response))
+        {
+            Status = response.Status,
+            ErrorCode = code,
+            ErrorMessage = error?.Message,
+            Target = error?.Target,
+            Details = error?.Details ?? [],
+            RequestId = response.RequestId,
+            CorrelationRequestId = response.CorrelationRequestId,
+        };
+    }
+
+    /// <summary>A managedClusters read that got no answer (connection faults, timeouts) after every retry.</summary>
+    public static ArmRequestFailedException NoAnswerToRead(string what, Exception fault, int attempts) => new(
+        string.Create(CultureInfo.InvariantCulture, $"{char.ToUpperInvariant(what[0])}{what[1..]} got no answer after {attempts} attempt(s) ({fault.GetType().Name}: {fault.Message.TrimEnd('.')})."),
+        fault);
+
+    /// <summary>A managedClusters read that ARM answered with something the client cannot use (a nextLink on another host, an unreadable body).</summary>
+    public static ArmRequestFailedException UnusableRead(ArmResponse response, string what, string problem, Exception? inner = null) => new(
+        $"ARM answered HTTP {response.Status} to {what}, but {problem}." + Ids(response),
+        inner)
+    {
+        Status = response.Status,
+        RequestId = response.RequestId,
+        CorrelationRequestId = response.CorrelationRequestId,
+    };
+
     public static string Ids(ArmResponse response) =>
         response.RequestId is null && response.CorrelationRequestId is null
             ? string.Empty

@@ -96,4 +96,23 @@ internal static class ReadmeSnippets
         Console.WriteLine(summary);   // "212 cluster(s): 207 Succeeded, 3 NonZeroExit, 2 Refused"
         #endregion
     }
+
+    public static async Task<List<ClusterId>> SelectClustersAsync(AksRunCommandClient client, Guid subscription, CancellationToken cancellationToken)
+    {
+        #region Snippet:SelectClusters
+        var filter = new ClusterFilter { ResourceGroups = ["rg-prod-weu", "rg-prod-eus"], Tags = ["env=prod", "team"] };
+        var selected = new List<ClusterId>();
+        await foreach (ManagedClusterInfo cluster in client.ListClustersAsync(subscription, filter, cancellationToken))
+        {
+            if (cluster.CannotRunCommandReason is { } reason)
+            {
+                Console.WriteLine($"skip {cluster.Id.ClusterName}: {reason}");   // "skip aks-prod-weu-3: power state Stopped: start it with az aks start"
+                continue;
+            }
+
+            selected.Add(cluster.Id);
+        }
+        #endregion
+        return selected;
+    }
 }

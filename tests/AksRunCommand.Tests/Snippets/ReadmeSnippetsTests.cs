@@ -11,6 +11,7 @@ public sealed partial class ReadmeSnippetsTests
     [InlineData("StartAndResume")]
     [InlineData("Options")]
     [InlineData("Fleet")]
+    [InlineData("SelectClusters")]
     [InlineData("TestingYourCode", "TestingSnippets.cs")]
     public void Readme_HoldsTheCompiledSnippetVerbatim(string name, string file = "ReadmeSnippets.cs")
     {
