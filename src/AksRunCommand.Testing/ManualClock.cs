@@ -323,17 +323,34 @@ public sealed class ManualClock : TimeProvider
         }
     }
 
-    // Counts a request from its send until its answer is read, so the clock waits for it.
+    // Counts a request from its send until its answer was read and the code that awaited it ran up to its next wait
+    // (the answer's continuation runs inline, before the hold ends), so the clock never moves between an answer and
+    // what its reader makes of it (the next poll it schedules, say).
     private sealed class RequestHold(ManualClock clock, HttpMessageHandler inner) : DelegatingHandler(inner)
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             clock.RequestStarted();
+            var answered = new TaskCompletionSource<HttpResponseMessage>(); // continuations inline: the reader runs first
+            _ = ForwardAsync(request, answered, cancellationToken);
+            return answered.Task;
+        }
+
+        private async Task ForwardAsync(HttpRequestMessage request, TaskCompletionSource<HttpResponseMessage> answered, CancellationToken cancellationToken)
+        {
             try
             {
                 var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-                return response;
+                answered.TrySetResult(response);
+            }
+            catch (OperationCanceledException e)
+            {
+                answered.TrySetCanceled(e.CancellationToken);
+            }
+            catch (Exception e)
+            {
+                answered.TrySetException(e);
             }
             finally
             {

@@ -45,53 +45,76 @@ internal sealed class TokenCache
     private async ValueTask<CachedToken> GetAsync(string scope, string? claims, CancellationToken cancellationToken)
     {
         Task<CachedToken> fetch;
+        TaskCompletionSource<CachedToken>? mine = null;
+        Entry entry;
         lock (_gate)
         {
-            if (!_entries.TryGetValue(scope, out var entry))
+            if (!_entries.TryGetValue(scope, out entry!))
             {
                 _entries[scope] = entry = new Entry();
             }
 
             var now = _timeProvider.GetUtcNow();
-            if (claims is not null)
-            {
-                fetch = entry.Fetch = FetchAsync(scope, entry, DecodeClaims(claims), background: false);
-            }
-            else if (entry.Token is { } token && now < token.Token.ExpiresOn)
+            if (claims is null && entry.Token is { } token && now < token.Token.ExpiresOn)
             {
                 if (now >= entry.RefreshOn && entry.Fetch is null)
                 {
-                    entry.Fetch = FetchAsync(scope, entry, claims: null, background: true);
+                    entry.Fetch = RefreshInBackgroundAsync(scope, entry);
                 }
 
                 return token; // still valid: a background refresh, if any, replaces it when it is done
             }
+
+            if (claims is null && entry.Fetch is { } pending)
+            {
+                fetch = pending; // one fetch in the foreground, shared by every caller that needs it
+            }
             else
             {
-                fetch = entry.Fetch ??= FetchAsync(scope, entry, claims: null, background: false);
+                mine = new TaskCompletionSource<CachedToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+                fetch = entry.Fetch = mine.Task;
             }
+        }
+
+        if (mine is not null)
+        {
+            // Outside the lock, on this caller's thread (it waits for the token anyway): a credential that answers at once
+            // gives the token without a thread hop; the others who wait for it share the one call.
+            _ = FetchAsync(scope, entry, claims is null ? null : DecodeClaims(claims), mine); // never throws: its outcome is in the task
         }
 
         return await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<CachedToken> FetchAsync(string scope, Entry entry, string? claims, bool background)
+    private async Task FetchAsync(string scope, Entry entry, string? claims, TaskCompletionSource<CachedToken> fetched)
     {
-        await Task.Yield(); // outside the lock, shared by everyone who waits for it
         try
         {
-            var fetched = await _credential.GetTokenAsync(new TokenRequestContext([scope], claims: claims, isCaeEnabled: true), CancellationToken.None).ConfigureAwait(false);
-            var token = new CachedToken(fetched, "Bearer " + fetched.Token);
+            var token = await GetFromCredentialAsync(scope, entry, claims).ConfigureAwait(false);
+            fetched.TrySetResult(token);
+        }
+        catch (Exception e)
+        {
             lock (_gate)
             {
-                entry.Token = token;
-                entry.RefreshOn = fetched.RefreshOn ?? (fetched.ExpiresOn - RefreshOffset);
-                entry.Fetch = null;
+                if (entry.Fetch == fetched.Task)
+                {
+                    entry.Fetch = null;
+                }
             }
 
-            return token;
+            fetched.TrySetException(e);
         }
-        catch (Exception e) when (background)
+    }
+
+    private async Task<CachedToken> RefreshInBackgroundAsync(string scope, Entry entry)
+    {
+        await Task.Yield(); // off the caller's thread and outside the lock: the caller keeps its still-valid token
+        try
+        {
+            return await GetFromCredentialAsync(scope, entry, claims: null).ConfigureAwait(false);
+        }
+        catch (Exception e)
         {
             lock (_gate)
             {
@@ -102,15 +125,20 @@ internal sealed class TokenCache
             RunCommandLog.TokenRefreshFailed(_logger, scope, e.GetType().Name);
             return entry.Token ?? throw new InvalidOperationException("No token to keep.", e);
         }
-        catch
-        {
-            lock (_gate)
-            {
-                entry.Fetch = null;
-            }
+    }
 
-            throw;
+    private async Task<CachedToken> GetFromCredentialAsync(string scope, Entry entry, string? claims)
+    {
+        var fetched = await _credential.GetTokenAsync(new TokenRequestContext([scope], claims: claims, isCaeEnabled: true), CancellationToken.None).ConfigureAwait(false);
+        var token = new CachedToken(fetched, "Bearer " + fetched.Token);
+        lock (_gate)
+        {
+            entry.Token = token;
+            entry.RefreshOn = fetched.RefreshOn ?? (fetched.ExpiresOn - RefreshOffset);
+            entry.Fetch = null;
         }
+
+        return token;
     }
 
     // A claims challenge carries the claims base64-encoded (RFC 6750 as ARM uses it); credentials want the JSON.

@@ -16,27 +16,17 @@ internal sealed class DueQueue
 
     public void Deadline(PolledOperation operation, PollWaiter waiter) => _entries.Enqueue(new Entry(operation, 0, waiter), (waiter.Deadline!.Value, _sequence++));
 
-    /// <summary>
-    /// The earliest due time the loop's timer must wake for. Stale entries on top are dropped, and a waiter's deadline
-    /// whose operation has a poll in flight is parked with its waiter until the answer (the answer puts it back).
-    /// </summary>
+    /// <summary>The earliest due time the loop's timer must wake for; stale entries on top are dropped on the way.</summary>
     public long? WakeAt()
     {
         while (_entries.TryPeek(out var entry, out var priority))
         {
-            if (!entry.IsCurrent)
-            {
-                _entries.Dequeue();
-            }
-            else if (entry.Waiter is { } waiter && entry.Operation.State == PollState.Polling)
-            {
-                _entries.Dequeue();
-                waiter.Parked = true;
-            }
-            else
+            if (entry.IsCurrent)
             {
                 return priority.At;
             }
+
+            _entries.Dequeue();
         }
 
         return null;

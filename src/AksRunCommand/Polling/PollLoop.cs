@@ -118,14 +118,7 @@ internal sealed class PollLoop
 
             if (entry.Waiter is { } waiter)
             {
-                if (entry.Operation.State == PollState.Polling)
-                {
-                    waiter.Parked = true; // ends when the poll in flight answers (at most the HTTP timeout)
-                }
-                else
-                {
-                    Apply(entry.Operation, PollEvent.Deadline(waiter), now, effects);
-                }
+                Apply(entry.Operation, PollEvent.Deadline(waiter), now, effects); // on time, whatever the operation waits for
             }
             else
             {
@@ -310,8 +303,8 @@ internal sealed class PollLoop
         }
     }
 
-    // Re-armed only when the head moved earlier than the wake already set (or none is set): a wake is a hint, and the
-    // step it triggers always recomputes from the head of the queue. One thread at a time changes the timer, so the
+    // Re-armed only when the time to wake changed (a wake is a hint: the step it triggers always recomputes from the head
+    // of the queue). One thread at a time changes the timer, so the
     // changes land in the order they were decided; a thread that finds another doing it leaves its request with it and
     // never waits (a clock may hold its own lock while it runs the loop's callback, and that callback re-arms too).
     private void Rearm()
@@ -324,18 +317,23 @@ internal sealed class PollLoop
                 while (Interlocked.Exchange(ref _rearmRequested, 0) == 1)
                 {
                     TimeSpan? wait = null;
+                    var change = false;
                     lock (_gate)
                     {
-                        if (_queue.WakeAt() is { } at && !(_armedAt is { } armed && armed <= at))
+                        var at = _queue.WakeAt();
+                        if (at != _armedAt)
                         {
+                            // Earlier: wake sooner. Later or none (the head went stale): wake later, so no clock (a test's
+                            // included) moves to a time nobody needs any more.
+                            change = true;
                             _armedAt = at;
-                            wait = Until(at, _clock.GetTimestamp());
+                            wait = at is { } due ? Until(due, _clock.GetTimestamp()) : null;
                         }
                     }
 
-                    if (wait is { } due)
+                    if (change)
                     {
-                        _timer.Change(due, Timeout.InfiniteTimeSpan);
+                        _timer.Change(wait ?? Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     }
                 }
             }

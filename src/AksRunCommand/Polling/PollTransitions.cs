@@ -56,7 +56,7 @@ internal sealed class PollTransitions
                 {
                     effects.Add(new PollEffect(PollEffectKind.CancelPoll, operation, Cancellation: inFlight));
                     operation.InFlight = null;
-                }
+                        }
 
                 Fail(operation, operation.Command.Failure(e.Error!), now, effects);
                 break;
@@ -132,7 +132,6 @@ internal sealed class PollTransitions
     private void Answered(PolledOperation operation, in PollAnswer answer, long now, List<PollEffect> effects)
     {
         operation.InFlight = null;
-        Unpark(operation); // deadlines that passed during the poll end their waiters now (a result, if one came, wins)
         switch (answer.Kind)
         {
             case PollAnswerKind.Finished:
@@ -202,18 +201,6 @@ internal sealed class PollTransitions
         operation.DueAt = now;
         operation.State = PollState.Idle;
         Deactivate(operation, effects);
-    }
-
-    private void Unpark(PolledOperation operation)
-    {
-        foreach (var waiter in operation.Waiters)
-        {
-            if (waiter.Parked)
-            {
-                waiter.Parked = false;
-                _queue.Deadline(operation, waiter);
-            }
-        }
     }
 
     private static void CompleteNextAnswerWaiters(PolledOperation operation, RunCommandProgress progress, List<PollEffect> effects)

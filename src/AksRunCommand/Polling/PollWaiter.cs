@@ -32,12 +32,6 @@ internal sealed class PollWaiter
     /// <summary>The waiter's cancellation token, for the exception its cancellation gives.</summary>
     public CancellationToken CancellationToken { get; init; }
 
-    /// <summary>
-    /// True while its deadline passed (or came due) during a poll in flight: it waits for that poll's answer (at most the
-    /// HTTP timeout), so time never moves past a request still answering; decided under the loop's lock.
-    /// </summary>
-    public bool Parked { get; set; }
-
     /// <summary>True once completed (decided under the loop's lock; the completion itself runs after it).</summary>
     public bool Completed { get; set; }
 
