@@ -171,12 +171,11 @@ internal sealed class FleetRunner
         else
         {
             Move(ref _starting, +1);
-            using var maxWait = _options.MaxWait is { } limit ? new CancellationTokenSource(limit, _client.TimeProvider) : null;
-            using var start = maxWait is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, maxWait.Token);
             try
             {
-                var policy = new RunRequestPolicy(journal?.For(cluster), UntilAccepted: true);
-                (operation, var started) = await _client.StartOperationAsync(cluster, _content, policy, start?.Token ?? cancellationToken).ConfigureAwait(false);
+                long? sendBy = _options.MaxWait is { } limit ? turn + (long)(limit.TotalSeconds * _client.TimeProvider.TimestampFrequency) : null;
+                var policy = new RunRequestPolicy(journal?.For(cluster), UntilAccepted: true, sendBy);
+                (operation, var started) = await _client.StartOperationAsync(cluster, _content, policy, cancellationToken).ConfigureAwait(false);
                 run.Started(operation, started);
             }
             catch (RunCommandStartCanceledException e)

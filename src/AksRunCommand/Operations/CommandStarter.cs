@@ -76,13 +76,19 @@ internal sealed class CommandStarter
         while (true)
         {
             // The write budget: a token, and any 429 pause of the subscription (the Retry-After lives there).
+            bool spent;
             try
             {
-                await _budgets.SpendAsync(cluster.SubscriptionId, write: true, cancellationToken).ConfigureAwait(false);
+                spent = await _budgets.SpendAsync(cluster.SubscriptionId, write: true, policy.SendBy, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException canceled) when (cancellationToken.IsCancellationRequested)
             {
                 throw new RunCommandStartCanceledException(cluster, commandMayHaveStarted: false, canceled, cancellationToken);
+            }
+
+            if (!spent)
+            {
+                throw new RunCommandStartCanceledException(cluster, commandMayHaveStarted: false, null, CancellationToken.None); // the caller's send-by time came first
             }
 
             var request = Serialize(clusterBuilder, body); // throws before anything is sent (and journaled) when too large

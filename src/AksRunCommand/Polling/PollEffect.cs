@@ -18,6 +18,9 @@ internal enum PollEffectKind
     /// <summary>The wait of every waiter ended with an error: log it once.</summary>
     Failed,
 
+    /// <summary>The loop itself failed while handling the operation (<see cref="PollEffect.Error"/>): log it.</summary>
+    LoopFault,
+
     /// <summary>The count of active operations changes by <see cref="PollEffect.Retry"/> (+1 or -1).</summary>
     Active,
 }

@@ -15,10 +15,15 @@ internal sealed class PollLoop
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
 
-    // How deep this thread is in the loop's own work (its timer, a poll's completion): polls started there run inline,
-    // at depth 1 only (a poll that completes at once must not recurse); elsewhere they go to the thread pool.
+    // How deep this thread is in the loop's own work (its timer, a poll's completion): polls started at depth 0 (a
+    // waiter's thread) or 1 run inline, a waiter's in the default execution context; deeper (a poll that answered at once
+    // inside another's start) they go to the thread pool, so nothing recurses.
     [ThreadStatic]
     private static int t_depth;
+
+    // The execution context of a thread nobody set anything in: no AsyncLocal, no logging scope, no Activity. Captured
+    // once, on a thread started without the caller's context (a thread's first context is the default one).
+    private static readonly Lazy<ExecutionContext> DefaultContext = new(CaptureDefaultContext);
 
     private readonly TimeProvider _clock;
     private readonly RequestBudgets _budgets;
@@ -101,6 +106,7 @@ internal sealed class PollLoop
         catch (Exception fault)
         {
             // A fault of the loop's own: it fails this operation's waiters, never the loop or the other operations.
+            effects.Add(new PollEffect(PollEffectKind.LoopFault, operation, Error: fault));
             _transitions.Apply(operation, PollEvent.Faulted(fault), now, effects);
         }
     }
@@ -205,16 +211,15 @@ internal sealed class PollLoop
                 }
 
                 break;
+            case PollEffectKind.StartPoll when t_depth == 0:
+                // A waiter's thread (it joined, or its cancellation started someone else's due poll): the poll runs here,
+                // up to its first await, but in the default execution context, never in the caller's (its AsyncLocals and
+                // logging scopes stay its own).
+                ExecutionContext.Run(DefaultContext.Value, static s => ((PollStart)s!).Run(), new PollStart(this, effect.Operation, effect.Generation, effect.Retry, effect.Cancellation!));
+                break;
             case PollEffectKind.StartPoll:
-                // Not on one of the loop's own threads (a waiter that joined, a cancellation): off to the thread pool, in no
-                // caller's execution context, through a timer of the loop's clock that is due at once, so a test clock
-                // sees the work pending and never moves time past a poll about to go out.
-                var start = new PollStart(this, effect.Operation, effect.Generation, effect.Retry, effect.Cancellation!);
-                using (ExecutionContext.SuppressFlow())
-                {
-                    start.Timer = _clock.CreateTimer(static s => ((PollStart)s!).Run(), start, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-                }
-
+                // A poll that answered at once, inside another poll's start: off to the thread pool, so nothing recurses.
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Run(), new PollStart(this, effect.Operation, effect.Generation, effect.Retry, effect.Cancellation!), preferLocal: false);
                 break;
             case PollEffectKind.CancelPoll:
                 _ = effect.Cancellation!.CancelAsync(); // its callbacks run on the thread pool, never here
@@ -229,6 +234,9 @@ internal sealed class PollLoop
                 break;
             case PollEffectKind.Failed:
                 RunCommandLog.PollFailed(_logger, effect.Operation.CommandId, effect.Error!.GetType().Name);
+                break;
+            case PollEffectKind.LoopFault:
+                RunCommandLog.LoopFault(_logger, effect.Operation.CommandId, "transition", $"{effect.Error!.GetType().Name}: {effect.Error.Message}");
                 break;
             case PollEffectKind.Active:
                 Telemetry.ActiveOperations.Add(effect.Retry);
@@ -261,14 +269,11 @@ internal sealed class PollLoop
         }
     }
 
-    // A poll started off the loop's threads: runs once, on the timer's thread, as loop work.
+    // A poll started off the loop's own threads; runs once, as loop work.
     private sealed class PollStart(PollLoop loop, PolledOperation operation, int generation, int retry, CancellationTokenSource cancellation)
     {
-        public ITimer? Timer { get; set; }
-
         public void Run()
         {
-            Timer?.Dispose(); // null when the clock fired it inside CreateTimer: a spent one-shot timer holds nothing
             t_depth++;
             try
             {
@@ -279,6 +284,15 @@ internal sealed class PollLoop
                 t_depth--;
             }
         }
+    }
+
+    private static ExecutionContext CaptureDefaultContext()
+    {
+        ExecutionContext? captured = null;
+        var thread = new Thread(() => captured = ExecutionContext.Capture()) { IsBackground = true, Name = "AksRunCommand default context" };
+        thread.UnsafeStart();
+        thread.Join(); // once per process, for microseconds: the thread does nothing else
+        return captured ?? throw new InvalidOperationException("No execution context to capture.");
     }
 
     private void OnTimer()

@@ -57,22 +57,40 @@ internal sealed class RequestBudgets
         return lease.IsAcquired;
     }
 
-    /// <summary>Waits for a token (when the budget is on) before a request goes out.</summary>
-    public async ValueTask SpendAsync(Guid subscription, bool write, CancellationToken cancellationToken)
+    /// <summary>Waits for a token (when the budget is on; a 429's pause in any case) before a request goes out.</summary>
+    public async ValueTask SpendAsync(Guid subscription, bool write, CancellationToken cancellationToken) =>
+        await SpendAsync(subscription, write, deadline: null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Waits for a token before a request goes out, but not past <paramref name="deadline"/> (a timestamp of the
+    /// clock): false when the deadline came first (then nothing may be sent). No timer is made when none is needed.
+    /// </summary>
+    public async ValueTask<bool> SpendAsync(Guid subscription, bool write, long? deadline, CancellationToken cancellationToken)
     {
-        var bucket = For(subscription, write);
-        if (!_settings.Enabled)
+        while (true)
         {
-            // No budget of its own, but a 429 from the service still holds every request of that kind back.
-            while (bucket.PausedFor() is { } pause)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (TryAdmit(subscription, write, out var wait))
             {
-                await Task.Delay(pause, _clock, cancellationToken).ConfigureAwait(false);
+                return true;
             }
 
-            return;
-        }
+            if (deadline is { } last)
+            {
+                var left = TimeSpan.FromSeconds((last - _clock.GetTimestamp()) / (double)_clock.TimestampFrequency);
+                if (left <= wait)
+                {
+                    if (left > TimeSpan.Zero)
+                    {
+                        await Task.Delay(left, _clock, cancellationToken).ConfigureAwait(false);
+                    }
 
-        using var lease = await bucket.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+                    return false;
+                }
+            }
+
+            await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Learns from an answer: the service's remaining budget, and a 429's Retry-After (which pauses the budget even when it is off).</summary>
