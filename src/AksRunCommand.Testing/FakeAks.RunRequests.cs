@@ -79,7 +79,7 @@ public sealed partial class FakeAks
         var id = Guid.NewGuid().ToString("N");
         lock (_gate)
         {
-            _commands[id] = new FakeCommand(id, cluster, script, _options.TimeProvider.GetUtcNow());
+            Register(new FakeCommand(id, cluster, script, _options.TimeProvider.GetUtcNow()));
         }
 
         var accepted = FakeAnswers.Message(202, null);

@@ -25,6 +25,8 @@ public sealed partial class FakeAks : IDisposable
     private readonly List<RecordedPoll> _polls = [];
     private readonly Dictionary<ClusterId, FakeCluster> _clusters = [];
     private readonly FakeArmBuckets? _buckets;
+    private readonly List<string> _running = [];
+    private int _peakRunning;
 
     private FakeAks(FakeAksOptions options)
     {
@@ -67,6 +69,34 @@ public sealed partial class FakeAks : IDisposable
         }
     }
 
+    /// <summary>
+    /// The ids of the commands running as far as a client can know: accepted (or added with <see cref="AddCommand"/>)
+    /// and not yet reported finished by a poll, in the order they were accepted. What a fleet keeps in flight, counted
+    /// where the service counts it.
+    /// </summary>
+    public IReadOnlyList<string> RunningCommands
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _running];
+            }
+        }
+    }
+
+    /// <summary>The most <see cref="RunningCommands"/> there were at any one moment since the fake started.</summary>
+    public int PeakRunningCommands
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _peakRunning;
+            }
+        }
+    }
+
     /// <summary>Starts a fake on loopback.</summary>
     public static FakeAks Start(FakeAksOptions? options = null) => new(options ?? new FakeAksOptions());
 
@@ -87,7 +117,7 @@ public sealed partial class FakeAks : IDisposable
         var script = new CommandScript();
         lock (_gate)
         {
-            _commands[commandId] = new FakeCommand(commandId, cluster, script, _options.TimeProvider.GetUtcNow());
+            Register(new FakeCommand(commandId, cluster, script, _options.TimeProvider.GetUtcNow()));
         }
 
         return script;
@@ -126,6 +156,29 @@ public sealed partial class FakeAks : IDisposable
         }
 
         return new AksRunCommandClient(new FakeTokenCredential(), options);
+    }
+
+    // Under the gate: an accepted command is running until a poll reports its end.
+    private void Register(FakeCommand command)
+    {
+        if (_commands.TryGetValue(command.Id, out var replaced) && !replaced.EndReported)
+        {
+            _running.Remove(replaced.Id);
+        }
+
+        _commands[command.Id] = command;
+        _running.Add(command.Id);
+        _peakRunning = Math.Max(_peakRunning, _running.Count);
+    }
+
+    // Under the gate.
+    private void ReportEnd(FakeCommand command)
+    {
+        if (!command.EndReported)
+        {
+            command.EndReported = true;
+            _running.Remove(command.Id);
+        }
     }
 
     /// <summary>Stops the server.</summary>
