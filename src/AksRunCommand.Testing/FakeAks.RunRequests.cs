@@ -76,6 +76,7 @@ public sealed partial class FakeAks
             return Record(FakeAnswers.Error(400, "MissingAADClusterToken", "Cluster is AAD enabled, please provide a valid cluster token in the request."), null);
         }
 
+        delay = fault?.Delay ?? TimeSpan.Zero;
         var id = Guid.NewGuid().ToString("N");
         lock (_gate)
         {

@@ -26,6 +26,7 @@ public sealed partial class FakeAks : IDisposable
     private readonly Dictionary<ClusterId, FakeCluster> _clusters = [];
     private readonly FakeArmBuckets? _buckets;
     private readonly List<string> _running = [];
+    private readonly CancellationTokenSource _stopping = new();
     private int _peakRunning;
 
     private FakeAks(FakeAksOptions options)
@@ -181,19 +182,21 @@ public sealed partial class FakeAks : IDisposable
         }
     }
 
-    /// <summary>Stops the server.</summary>
+    /// <summary>Stops the server; answers still held back by <see cref="FakeFault.After"/> are dropped.</summary>
     public void Dispose()
     {
+        _stopping.Cancel();
         _server.Stop();
         _server.Dispose();
+        _stopping.Dispose();
     }
 
     // A slow answer waits in real time: it exists to outlast the client's HTTP timeout, which runs on real time too.
-    private static async Task<IResponseMessage> Delayed(IResponseMessage response, TimeSpan delay)
+    private async Task<IResponseMessage> Delayed(IResponseMessage response, TimeSpan delay)
     {
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay).ConfigureAwait(false);
+            await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
         }
 
         return response;
