@@ -31,6 +31,9 @@ public sealed class CliDriver : IDisposable
 
     public string WorkingDirectory { get; }
 
+    /// <summary>The transport under the clock's hold (default: a plain SocketsHttpHandler), to watch what goes over the wire.</summary>
+    public HttpMessageHandler? Transport { get; set; }
+
     /// <summary>What the tool reads from standard input.</summary>
     public string Stdin { get; set; } = string.Empty;
 
@@ -43,7 +46,7 @@ public sealed class CliDriver : IDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var host = new CliHost(stdout, stderr, name => Environment.GetValueOrDefault(name), WorkingDirectory, ErrorIsTerminal: false, Clock, Clock.HoldDuringRequests(), Input: new StringReader(Stdin));
+        var host = new CliHost(stdout, stderr, name => Environment.GetValueOrDefault(name), WorkingDirectory, ErrorIsTerminal: false, Clock, Clock.HoldDuringRequests(Transport), Input: new StringReader(Stdin));
         var exitCode = await Clock.RunAsync(AksRunApp.RunAsync(args, host, cancellationToken));
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AksRunCommand.Tests.Shared;
 
 namespace AksRunCommand.Cli.Tests;
 
@@ -51,14 +52,16 @@ public sealed class InvokeTests : IDisposable
     [Fact]
     public async Task Invoke_ClusterNotFound_Exits255WithTheArmError()
     {
-        using var cli = new CliDriver();
+        var answers = new AnswerIds();
+        using var cli = new CliDriver { Transport = answers };
         using var fake = Testing.FakeAks.Start(new Testing.FakeAksOptions { ClusterExists = _ => false });
         var run = await cli.RunAsync(["invoke", "-c", "ls", "--subscription", CliDriver.Subscription, "-g", "rg1", "-n", "aks1", "--endpoint", fake.Endpoint.ToString()]);
 
         Assert.Equal(255, run.ExitCode);
         var line = Assert.Single(run.StderrLines);
         Assert.Contains("HTTP 404 (ResourceNotFound)", line, StringComparison.Ordinal);
-        Assert.Contains("x-ms-request-id", line, StringComparison.Ordinal);
+        var answer = Assert.Single(answers.Answers, a => a.Method == "POST"); // then one GET of the cluster, to explain the refusal
+        Assert.Contains($"x-ms-request-id: {answer.RequestId}, x-ms-correlation-request-id: {answer.CorrelationRequestId}", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,7 +143,10 @@ public sealed class InvokeTests : IDisposable
         Assert.Equal("Succeeded", root.GetProperty("provisioningState").GetString());
         Assert.Equal(0, root.GetProperty("exitCode").GetInt32());
         Assert.Equal("Client Version: v1.31.0\n", root.GetProperty("logs").GetString());
-        Assert.True(root.TryGetProperty("startedAt", out _) && root.TryGetProperty("finishedAt", out _));
+        var accepted = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero); // the clock's start: the fake accepted it then
+        Assert.Equal(accepted, root.GetProperty("startedAt").GetDateTimeOffset());
+        Assert.Equal(accepted + TimeSpan.FromSeconds(2), root.GetProperty("finishedAt").GetDateTimeOffset()); // Running at the 1 s poll, done at the 2 s one
+        Assert.Equal("2026-11-28T12:00:00+00:00", root.GetProperty("startedAt").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("reason").ValueKind);
         Assert.Equal(1, run.Stdout.Count(c => c == '\n'));
     }

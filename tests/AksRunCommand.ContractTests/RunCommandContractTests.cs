@@ -1,4 +1,5 @@
 using AksRunCommand.Testing;
+using AksRunCommand.Tests.Shared;
 using WaitUntil = Azure.WaitUntil;
 
 namespace AksRunCommand.ContractTests;
@@ -137,12 +138,15 @@ public sealed class RunCommandContractTests : FakeAksTestBase
     public async Task ClusterThatDoesNotExist_Gives404WithOnePost()
     {
         using var fake = FakeAks.Start(new FakeAksOptions { ClusterExists = c => c.ClusterName != "aks-contract" });
+        var answers = new AnswerIds();
 
-        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => fake.CreateClient().RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => fake.CreateClient(o => o.Transport = answers).RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
 
         Assert.Equal(404, error.Status);
         Assert.Equal("ResourceNotFound", error.ErrorCode);
-        Assert.NotNull(error.RequestId);
+        var answer = Assert.Single(answers.Answers);
+        Assert.Equal((answer.RequestId, answer.CorrelationRequestId), (error.RequestId, error.CorrelationRequestId)); // the ids the service sent
+        Assert.Contains($"x-ms-request-id: {answer.RequestId}", error.Message, StringComparison.Ordinal);
         Assert.Equal(404, Assert.Single(fake.Runs).Status);
     }
 

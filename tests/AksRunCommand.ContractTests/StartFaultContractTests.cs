@@ -30,14 +30,14 @@ public sealed class StartFaultContractTests : FakeAksTestBase
     [InlineData(504)]
     public async Task ServerError_IsNeverResent(int status)
     {
-        Fake.When("ls").OnStart(FakeFault.ServerError(status));
+        Fake.When("ls").OnStart(FakeFault.ServerError(status).WithHeader("x-ms-request-id", $"req-{status}").WithHeader("x-ms-correlation-request-id", $"corr-{status}"));
 
         var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
 
         Assert.Single(Fake.Runs);
         Assert.Equal(status, error.Status);
         Assert.True(error.CommandMayHaveStarted);
-        Assert.NotNull(error.RequestId);
+        Assert.Equal(($"req-{status}", $"corr-{status}"), (error.RequestId, error.CorrelationRequestId));
     }
 
     [Fact]
@@ -80,14 +80,15 @@ public sealed class StartFaultContractTests : FakeAksTestBase
     [Fact]
     public async Task AcceptedWithoutLocation_IsAnErrorWithRequestIdsAndNoResend()
     {
-        Fake.When("ls").OnStart(FakeFault.AcceptedWithoutLocation);
+        Fake.When("ls").OnStart(FakeFault.AcceptedWithoutLocation.WithHeader("x-ms-request-id", "req-no-location").WithHeader("x-ms-correlation-request-id", "corr-no-location"));
 
         var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
 
         Assert.Single(Fake.Runs);
         Assert.Equal(202, error.Status);
-        Assert.NotNull(error.RequestId);
-        Assert.Contains(error.RequestId!, error.Message, StringComparison.Ordinal);
+        Assert.True(error.CommandMayHaveStarted);
+        Assert.Equal(("req-no-location", "corr-no-location"), (error.RequestId, error.CorrelationRequestId));
+        Assert.Contains("req-no-location", error.Message, StringComparison.Ordinal);
         Assert.Empty(Fake.Polls);
     }
 
