@@ -65,6 +65,21 @@ public sealed class ManualClockTests
         Assert.Equal(TimeSpan.FromSeconds(200), _sut.Elapsed);
     }
 
+    [Fact]
+    public async Task DriveAsync_WhileAnotherDriveHasNotEnded_IsRefused_AndTheClockDrivesAgainAfterIt()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _sut.DriveAsync(gate.Task);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _sut.DriveAsync(Task.Delay(TimeSpan.FromSeconds(1), _sut)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _sut.NextTimerAsync());
+        gate.SetResult();
+        await first;
+        await _sut.DriveAsync(Task.Delay(TimeSpan.FromSeconds(2), _sut));
+
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)], _sut.Advanced); // the refused drive's delay, then the rest of the 2 s
+    }
+
     private async Task Delay(TimeSpan delay, string name, List<string> fired)
     {
         await Task.Delay(delay, _sut);
