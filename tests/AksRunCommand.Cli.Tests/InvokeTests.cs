@@ -94,23 +94,10 @@ public sealed class InvokeTests : IDisposable
     public async Task Invoke_Cancelled_Exits255WithTheResumeCommand()
     {
         _cli.Fake.When("sleep 600").RunningFor(TimeSpan.FromMinutes(10));
-        using var cancel = new CancellationTokenSource();
-        var polls = 0;
 
-        var running = _cli.RunAsync(["invoke", "-c", "sleep 600", .. _cli.Target], cancel.Token);
-        while (polls < 3)
-        {
-            await Task.Yield();
-            polls = _cli.Fake.Polls.Count;
-            if (polls < 3)
-            {
-                _cli.Clock.Advance(await _cli.Clock.NextTimerAsync());
-            }
-        }
+        var run = await _cli.RunCancelledAfterAsync(TimeSpan.FromSeconds(3.5), ["invoke", "-c", "sleep 600", .. _cli.Target]); // Ctrl+C after three polls
 
-        await cancel.CancelAsync();
-        var run = await running;
-
+        Assert.Equal(3, _cli.Fake.Polls.Count);
         Assert.Equal(255, run.ExitCode);
         Assert.Contains("(cancelled); it keeps running on the cluster. Resume with: aks-run result --command-id", run.StderrLines[^1], StringComparison.Ordinal);
     }
