@@ -277,15 +277,21 @@ public sealed class ManualClock : TimeProvider
         }
     }
 
-    private void Track(TrackedTimer timer, DateTimeOffset? dueAt, TimeSpan? announce)
+    // A disposed timer is never tracked again: a Change after (or racing) its Dispose must not leave a dead timer pending.
+    private void Track(TrackedTimer timer, DateTimeOffset? dueAt, TimeSpan? announce, bool dispose = false)
     {
         lock (_gate)
         {
+            timer.Disposed |= dispose;
             _pending.Remove(timer);
-            if (dueAt is { } at)
+            if (dueAt is { } at && !timer.Disposed)
             {
                 timer.DueAt = at;
                 _pending.Add(timer);
+            }
+            else
+            {
+                announce = null;
             }
         }
 
@@ -309,6 +315,8 @@ public sealed class ManualClock : TimeProvider
 
         public DateTimeOffset DueAt { get; set; }
 
+        public bool Disposed { get; set; }
+
         public void Schedule(TimeSpan dueTime, TimeSpan period)
         {
             _period = period;
@@ -329,7 +337,7 @@ public sealed class ManualClock : TimeProvider
         // Not under the time gate: a timer is disposed by whoever cancels a delay, perhaps holding locks of its own.
         public void Dispose()
         {
-            clock.Track(this, null, null);
+            clock.Track(this, null, null, dispose: true);
             Inner?.Dispose();
         }
 
