@@ -39,7 +39,7 @@ public sealed class PollFaultContractTests : FakeAksTestBase
         Fake.When("ls").RunningFor(0).ExitsWith(0, "ok\n");
         var operation = await Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls"));
         using var transport = new AnswerArrivesTooLate(times: 1, new SocketsHttpHandler());
-        var resumed = Fake.CreateClient(o => { o.TimeProvider = Clock; o.Transport = transport; }).GetRunCommandOperation(Cluster, operation.Id);
+        var resumed = Fake.CreateClient(o => { o.TimeProvider = Clock; o.Transport = Clock.HoldDuringRequests(transport); }).GetRunCommandOperation(Cluster, operation.Id);
 
         var result = await Clock.RunAsync(resumed.WaitForCompletionAsync());
 

@@ -67,7 +67,7 @@ public sealed class StartFaultContractTests : FakeAksTestBase
     public async Task AnswerLaterThanTheHttpTimeout_IsNeverResent()
     {
         using var transport = new AnswerArrivesTooLate(times: 1, new SocketsHttpHandler());
-        Client = Fake.CreateClient(o => { o.TimeProvider = Clock; o.Transport = transport; });
+        Client = Fake.CreateClient(o => { o.TimeProvider = Clock; o.Transport = Clock.HoldDuringRequests(transport); });
 
         var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
 

@@ -86,5 +86,5 @@ public sealed class TokenCacheTests : IDisposable
     }
 
     private AksRunCommandClient CreateClient(CountingCredential credential) =>
-        new(credential, new AksRunCommandClientOptions { Endpoint = _arm.Endpoint, TimeProvider = _arm.Clock });
+        new(credential, new AksRunCommandClientOptions { Endpoint = _arm.Endpoint, TimeProvider = _arm.Clock, Transport = _arm.Clock.HoldDuringRequests() });
 }
