@@ -35,6 +35,22 @@ public sealed class RunCommandContractTests : FakeAksTestBase
         Assert.Equal(0, operation.Value.ExitCode);
     }
 
+    // The service cuts output at 512,000 bytes (README, CommandResult.ServiceLogLimitBytes): bytes of UTF-8, not characters.
+    [Theory]
+    [InlineData(511_999, false)]
+    [InlineData(512_000, true)]
+    public async Task LogsAtTheServiceLimit_AreLikelyTruncated_CountedInBytes(int bytes, bool truncated)
+    {
+        var logs = new string('ü', bytes / 2) + (bytes % 2 == 1 ? "x" : string.Empty); // two bytes a character: half as many characters
+        Fake.When("cat big.log").ExitsWith(0, logs);
+
+        var operation = await Clock.RunAsync(Client.RunCommandAsync(WaitUntil.Completed, Cluster, new RunCommandContent("cat big.log")));
+
+        Assert.Equal(bytes, System.Text.Encoding.UTF8.GetByteCount(operation.Value.Logs));
+        Assert.Equal(logs, operation.Value.Logs);
+        Assert.Equal(truncated, operation.Value.LogsLikelyTruncated);
+    }
+
     [Fact]
     public async Task NonZeroExitCode_IsReturnedAsRun()
     {

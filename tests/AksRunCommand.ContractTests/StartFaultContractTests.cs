@@ -77,6 +77,29 @@ public sealed class StartFaultContractTests : FakeAksTestBase
         Assert.Equal(202, run.Status);
     }
 
+    // The README's rule: only one path segment of visible ASCII after commandResults/ is an id; a 2xx without one is an error.
+    [Theory]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/a%01b?api-version=2024-02-01")]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/a%20b?api-version=2024-02-01")]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/a%2Fb?api-version=2024-02-01")]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/{id}/more")]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/?api-version=2024-02-01")]
+    [InlineData("{endpoint}operations/{id}")]
+    [InlineData("::not a url::")]
+    public async Task AcceptedWithAnUnusableLocationId_IsAnErrorWithRequestIdsAndNoResendNorPoll(string location)
+    {
+        Fake.When("ls").OnStart(FakeFault.AcceptedWithLocation(location.Replace("{endpoint}", Fake.Endpoint.ToString(), StringComparison.Ordinal))
+            .WithHeader("x-ms-request-id", "req-unusable").WithHeader("x-ms-correlation-request-id", "corr-unusable"));
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Completed, Cluster, new RunCommandContent("ls")));
+
+        Assert.Equal(202, Assert.Single(Fake.Runs).Status); // the service accepted it: never sent again
+        Assert.Equal((202, true, "req-unusable", "corr-unusable"), (error.Status, error.CommandMayHaveStarted, error.RequestId, error.CorrelationRequestId));
+        Assert.Null(error.CommandId);
+        Assert.Contains("no usable Location", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Fake.Polls);
+    }
+
     [Fact]
     public async Task AcceptedWithoutLocation_IsAnErrorWithRequestIdsAndNoResend()
     {
