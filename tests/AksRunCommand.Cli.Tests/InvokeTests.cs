@@ -139,6 +139,72 @@ public sealed class InvokeTests : IDisposable
     }
 
     [Fact]
+    public async Task ApiVersionFlag_IsTheApiVersionOfTheRunRequestAndEveryPoll()
+    {
+        _cli.Fake.When("ls").RunningFor(1).ExitsWith(0);
+
+        var run = await _cli.RunAsync(["invoke", "-c", "ls", "--api-version", "2025-10-01", .. _cli.Target]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("2025-10-01", Assert.Single(_cli.Fake.Runs).ApiVersion);
+        Assert.Equal(["2025-10-01", "2025-10-01"], _cli.Fake.Polls.Select(p => p.ApiVersion));
+    }
+
+    [Fact]
+    public async Task SubscriptionFromTheEnvironment_IsTheSubscriptionOnTheWire()
+    {
+        const string fromEnvironment = "99999999-8888-7777-6666-555555555555";
+        _cli.Environment["AZURE_SUBSCRIPTION_ID"] = fromEnvironment;
+
+        var run = await _cli.RunAsync(["invoke", "-c", "ls", "-g", "rg1", "-n", "aks1", "--endpoint", _cli.Fake.Endpoint.ToString()]);
+
+        Assert.Equal(0, run.ExitCode);
+        var sent = Assert.Single(_cli.Fake.Runs);
+        Assert.Equal(Guid.Parse(fromEnvironment), sent.Cluster.SubscriptionId);
+        Assert.StartsWith($"/subscriptions/{fromEnvironment}/resourceGroups/rg1/", sent.Path, StringComparison.OrdinalIgnoreCase);
+        Assert.All(_cli.Fake.Polls, p => Assert.Equal(Guid.Parse(fromEnvironment), p.Cluster.SubscriptionId));
+    }
+
+    [Fact]
+    public async Task ResultOutputJson_IsOneObjectOfTheFinishedCommand()
+    {
+        _cli.Fake.When("./backup.sh").RunningFor(3).ExitsWith(4, "partial backup\n");
+        var id = (await _cli.RunAsync(["invoke", "-c", "./backup.sh", "--no-wait", .. _cli.Target])).Stdout.Trim();
+
+        var result = await _cli.RunAsync(["result", "--command-id", id, "-o", "json", .. _cli.Target]);
+
+        Assert.Equal(4, result.ExitCode); // the remote exit code, in JSON mode too
+        Assert.Equal(1, result.Stdout.Count(c => c == '\n'));
+        using var json = JsonDocument.Parse(result.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(id, root.GetProperty("id").GetString());
+        Assert.Equal("Succeeded", root.GetProperty("provisioningState").GetString());
+        Assert.Equal(4, root.GetProperty("exitCode").GetInt32());
+        Assert.Equal("partial backup\n", root.GetProperty("logs").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("reason").ValueKind);
+        Assert.Equal(["id", "provisioningState", "exitCode", "startedAt", "finishedAt", "logs", "reason"], root.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Verbose_AFailurePrintsItsStackAfterTheOneLine_WithoutItOnlyTheLine()
+    {
+        _cli.Fake.Cluster(new ClusterId(CliDriver.Subscription, "rg1", "aks1")).DoesNotExist();
+
+        var quiet = await _cli.RunAsync(["invoke", "-c", "ls", .. _cli.Target]);
+        var verbose = await _cli.RunAsync(["invoke", "-c", "ls", "--verbose", .. _cli.Target]);
+
+        Assert.Equal((255, 255), (quiet.ExitCode, verbose.ExitCode));
+        var line = Assert.Single(quiet.StderrLines);
+        Assert.StartsWith("aks-run: error: ", line, StringComparison.Ordinal);
+        var lines = verbose.Stderr.Split('\n').ToList();
+        var at = lines.FindIndex(l => l.StartsWith("aks-run: error: ", StringComparison.Ordinal));
+        Assert.Equal(line.Split(" (x-ms-request-id")[0], lines[at].Split(" (x-ms-request-id")[0]); // the same line (each answer has ids of its own)
+        Assert.StartsWith("AksRunCommand.ArmRequestFailedException: ", lines[at + 1], StringComparison.Ordinal);
+        Assert.Contains(lines.Skip(at + 2), l => l.StartsWith("   at AksRunCommand.", StringComparison.Ordinal)); // the stack
+        Assert.DoesNotContain("   at ", quiet.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FileDot_AttachesTheFolderWithRelativePaths()
     {
         _cli.Write("ns.yaml", "kind: Namespace"u8.ToArray());
