@@ -56,6 +56,10 @@ public sealed partial class FakeAks
             else
             {
                 response = FakeAnswers.Finished(command, now, out state);
+                lock (_gate)
+                {
+                    ReportEnd(command);
+                }
             }
         }
 

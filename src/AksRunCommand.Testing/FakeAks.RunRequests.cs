@@ -76,10 +76,11 @@ public sealed partial class FakeAks
             return Record(FakeAnswers.Error(400, "MissingAADClusterToken", "Cluster is AAD enabled, please provide a valid cluster token in the request."), null);
         }
 
+        delay = fault?.Delay ?? TimeSpan.Zero;
         var id = Guid.NewGuid().ToString("N");
         lock (_gate)
         {
-            _commands[id] = new FakeCommand(id, cluster, script, _options.TimeProvider.GetUtcNow());
+            Register(new FakeCommand(id, cluster, script, _options.TimeProvider.GetUtcNow()));
         }
 
         var accepted = FakeAnswers.Message(202, null);

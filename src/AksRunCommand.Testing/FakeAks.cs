@@ -25,6 +25,9 @@ public sealed partial class FakeAks : IDisposable
     private readonly List<RecordedPoll> _polls = [];
     private readonly Dictionary<ClusterId, FakeCluster> _clusters = [];
     private readonly FakeArmBuckets? _buckets;
+    private readonly List<string> _running = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private int _peakRunning;
 
     private FakeAks(FakeAksOptions options)
     {
@@ -67,6 +70,34 @@ public sealed partial class FakeAks : IDisposable
         }
     }
 
+    /// <summary>
+    /// The ids of the commands running as far as a client can know: accepted (or added with <see cref="AddCommand"/>)
+    /// and not yet reported finished by a poll, in the order they were accepted. What a fleet keeps in flight, counted
+    /// where the service counts it.
+    /// </summary>
+    public IReadOnlyList<string> RunningCommands
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _running];
+            }
+        }
+    }
+
+    /// <summary>The most <see cref="RunningCommands"/> there were at any one moment since the fake started.</summary>
+    public int PeakRunningCommands
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _peakRunning;
+            }
+        }
+    }
+
     /// <summary>Starts a fake on loopback.</summary>
     public static FakeAks Start(FakeAksOptions? options = null) => new(options ?? new FakeAksOptions());
 
@@ -87,7 +118,7 @@ public sealed partial class FakeAks : IDisposable
         var script = new CommandScript();
         lock (_gate)
         {
-            _commands[commandId] = new FakeCommand(commandId, cluster, script, _options.TimeProvider.GetUtcNow());
+            Register(new FakeCommand(commandId, cluster, script, _options.TimeProvider.GetUtcNow()));
         }
 
         return script;
@@ -128,19 +159,44 @@ public sealed partial class FakeAks : IDisposable
         return new AksRunCommandClient(new FakeTokenCredential(), options);
     }
 
-    /// <summary>Stops the server.</summary>
+    // Under the gate: an accepted command is running until a poll reports its end.
+    private void Register(FakeCommand command)
+    {
+        if (_commands.TryGetValue(command.Id, out var replaced) && !replaced.EndReported)
+        {
+            _running.Remove(replaced.Id);
+        }
+
+        _commands[command.Id] = command;
+        _running.Add(command.Id);
+        _peakRunning = Math.Max(_peakRunning, _running.Count);
+    }
+
+    // Under the gate.
+    private void ReportEnd(FakeCommand command)
+    {
+        if (!command.EndReported)
+        {
+            command.EndReported = true;
+            _running.Remove(command.Id);
+        }
+    }
+
+    /// <summary>Stops the server; answers still held back by <see cref="FakeFault.After"/> are dropped.</summary>
     public void Dispose()
     {
+        _stopping.Cancel();
         _server.Stop();
         _server.Dispose();
+        _stopping.Dispose();
     }
 
     // A slow answer waits in real time: it exists to outlast the client's HTTP timeout, which runs on real time too.
-    private static async Task<IResponseMessage> Delayed(IResponseMessage response, TimeSpan delay)
+    private async Task<IResponseMessage> Delayed(IResponseMessage response, TimeSpan delay)
     {
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay).ConfigureAwait(false);
+            await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
         }
 
         return response;

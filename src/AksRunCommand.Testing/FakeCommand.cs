@@ -21,6 +21,9 @@ internal sealed class FakeCommand
 
     public int Polls { get; set; }
 
+    /// <summary>True once a poll answered with its end (the 200 of <c>Succeeded</c> or <c>Failed</c>).</summary>
+    public bool EndReported { get; set; }
+
     public bool IsRunning(DateTimeOffset now) => Script.RunningTime is { } time ? now - StartedAt < time : Polls <= Script.RunningPolls;
 
     public string State(string state) => Script.LowercaseStates ? state.ToLowerInvariant() : state;

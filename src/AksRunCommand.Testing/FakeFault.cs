@@ -14,7 +14,7 @@ public sealed class FakeFault
         Name = name;
     }
 
-    private FakeFault(FakeFault other, string name, IReadOnlyList<KeyValuePair<string, string[]>> headers)
+    private FakeFault(FakeFault other, string name, IReadOnlyList<KeyValuePair<string, string[]>> headers, TimeSpan? delay)
     {
         Name = name;
         Kind = other.Kind;
@@ -25,7 +25,7 @@ public sealed class FakeFault
         RetryAfter = other.RetryAfter;
         RetryAfterForm = other.RetryAfterForm;
         Transport = other.Transport;
-        Delay = other.Delay;
+        Delay = delay;
         LocationHost = other.LocationHost;
         Location = other.Location;
         State = other.State;
@@ -147,7 +147,18 @@ public sealed class FakeFault
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(values);
         var headers = Headers.Where(h => !string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Append(new(name, [.. values])).ToList();
-        return new FakeFault(this, $"{Name}, {name}: {string.Join(", ", values)}", headers);
+        return new FakeFault(this, $"{Name}, {name}: {string.Join(", ", values)}", headers, Delay);
+    }
+
+    /// <summary>
+    /// This answer, sent <paramref name="delay"/> of real time after the request arrived. The fake decides at once: an
+    /// accepted command is registered (and in <see cref="FakeAks.Runs"/> with its id) while its 202 is still on the way,
+    /// as when the service accepted a run request whose answer the client never got.
+    /// </summary>
+    public FakeFault After(TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        return new FakeFault(this, $"{Name}, after {delay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms", Headers, delay);
     }
 
     /// <summary>The description.</summary>

@@ -28,6 +28,9 @@ public sealed class ManualClock : TimeProvider
 
     // One outstanding read at a time: a read abandoned by an earlier drive must not swallow the next timer.
     private Task<TimeSpan>? _pendingRead;
+
+    // One driver at a time (DriveAsync, RunAsync, NextTimerAsync): two would share the read above and race for timers.
+    private int _driving;
     private int _requestsInFlight;
     private TaskCompletionSource _quiet = NewQuiet(completed: true);
     private int _stuck;
@@ -98,9 +101,11 @@ public sealed class ManualClock : TimeProvider
     /// Advances the clock until <paramref name="task"/> ends: each time the client starts a timer, to the earliest
     /// deadline pending; <paramref name="stopAfter"/> stops before a step would pass that much time in all.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Another drive (or <see cref="NextTimerAsync"/>) of this clock has not ended.</exception>
     public async Task DriveAsync(Task task, TimeSpan? stopAfter = null)
     {
         ArgumentNullException.ThrowIfNull(task);
+        using var driving = Drive();
         var advancedWithoutAnnouncement = true; // timers already pending (announced to an earlier drive) are not announced again
         while (!task.IsCompleted)
         {
@@ -237,13 +242,20 @@ public sealed class ManualClock : TimeProvider
     }
 
     /// <summary>Waits (in real time, without sleeping) until the client starts its next timer.</summary>
+    /// <exception cref="InvalidOperationException">A drive of this clock has not ended.</exception>
     public async Task<TimeSpan> NextTimerAsync()
     {
+        using var driving = Drive();
         var next = _pendingRead ??= _timers.Reader.ReadAsync().AsTask();
         var due = await next.WaitAsync(Guard);
         _pendingRead = null;
         return due;
     }
+
+    private DriveScope Drive() =>
+        Interlocked.Exchange(ref _driving, 1) == 0
+            ? new DriveScope(this)
+            : throw new InvalidOperationException("ManualClock: the clock is already being driven (DriveAsync, RunAsync or NextTimerAsync has not ended); drive it from one place at a time.");
 
     private bool HasPending
     {
@@ -265,15 +277,21 @@ public sealed class ManualClock : TimeProvider
         }
     }
 
-    private void Track(TrackedTimer timer, DateTimeOffset? dueAt, TimeSpan? announce)
+    // A disposed timer is never tracked again: a Change after (or racing) its Dispose must not leave a dead timer pending.
+    private void Track(TrackedTimer timer, DateTimeOffset? dueAt, TimeSpan? announce, bool dispose = false)
     {
         lock (_gate)
         {
+            timer.Disposed |= dispose;
             _pending.Remove(timer);
-            if (dueAt is { } at)
+            if (dueAt is { } at && !timer.Disposed)
             {
                 timer.DueAt = at;
                 _pending.Add(timer);
+            }
+            else
+            {
+                announce = null;
             }
         }
 
@@ -281,6 +299,11 @@ public sealed class ManualClock : TimeProvider
         {
             _timers.Writer.TryWrite(due);
         }
+    }
+
+    private readonly struct DriveScope(ManualClock clock) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref clock._driving, 0);
     }
 
     // Knows when its timer is due, so the clock can advance to the earliest one; announces each (re)start.
@@ -291,6 +314,8 @@ public sealed class ManualClock : TimeProvider
         public ITimer? Inner { get; set; }
 
         public DateTimeOffset DueAt { get; set; }
+
+        public bool Disposed { get; set; }
 
         public void Schedule(TimeSpan dueTime, TimeSpan period)
         {
@@ -312,7 +337,7 @@ public sealed class ManualClock : TimeProvider
         // Not under the time gate: a timer is disposed by whoever cancels a delay, perhaps holding locks of its own.
         public void Dispose()
         {
-            clock.Track(this, null, null);
+            clock.Track(this, null, null, dispose: true);
             Inner?.Dispose();
         }
 

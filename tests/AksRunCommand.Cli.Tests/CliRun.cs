@@ -31,6 +31,9 @@ public sealed class CliDriver : IDisposable
 
     public string WorkingDirectory { get; }
 
+    /// <summary>The transport under the clock's hold (default: a plain SocketsHttpHandler), to watch what goes over the wire.</summary>
+    public HttpMessageHandler? Transport { get; set; }
+
     /// <summary>What the tool reads from standard input.</summary>
     public string Stdin { get; set; } = string.Empty;
 
@@ -43,10 +46,28 @@ public sealed class CliDriver : IDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var host = new CliHost(stdout, stderr, name => Environment.GetValueOrDefault(name), WorkingDirectory, ErrorIsTerminal: false, Clock, Clock.HoldDuringRequests(), Input: new StringReader(Stdin));
-        var exitCode = await Clock.RunAsync(AksRunApp.RunAsync(args, host, cancellationToken));
+        var exitCode = await Clock.RunAsync(AksRunApp.RunAsync(args, Host(stdout, stderr), cancellationToken));
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }
+
+    /// <summary>
+    /// Runs the tool and cancels it (Ctrl+C) when the clock would pass <paramref name="cancelAfter"/>: the clock is driven
+    /// to that point, then the token is cancelled, then it is driven to the end, by this method alone.
+    /// </summary>
+    public async Task<CliRun> RunCancelledAfterAsync(TimeSpan cancelAfter, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var cancel = new CancellationTokenSource();
+        var running = AksRunApp.RunAsync(args, Host(stdout, stderr), cancel.Token);
+        await Clock.DriveAsync(running, stopAfter: cancelAfter);
+        await cancel.CancelAsync();
+        var exitCode = await Clock.RunAsync(running);
+        return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    private CliHost Host(StringWriter stdout, StringWriter stderr) =>
+        new(stdout, stderr, name => Environment.GetValueOrDefault(name), WorkingDirectory, ErrorIsTerminal: false, Clock, Clock.HoldDuringRequests(Transport), Input: new StringReader(Stdin));
 
     public string Write(string relative, byte[] content)
     {

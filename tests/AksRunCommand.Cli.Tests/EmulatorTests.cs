@@ -26,11 +26,12 @@ public sealed class EmulatorTests : IDisposable
     {
         _cli.Environment["AZURE_SUBSCRIPTION_ID"] = CliDriver.Subscription;
 
-        var run = await _cli.RunAsync("invoke", "-c", "exit 3", "--emulator");
+        var run = await _cli.RunAsync("invoke", "-c", "exit 3", "-g", "rg1", "-n", "aks1", "--emulator");
 
-        Assert.Equal(3, run.ExitCode);
-        Assert.StartsWith("aks-run: --emulator: running against the embedded emulator", run.StderrLines[0], StringComparison.Ordinal);
-        Assert.Empty(_cli.Fake.Runs);
+        Assert.Equal(3, run.ExitCode); // the emulator's unscripted "exit 3": the command ran there
+        Assert.StartsWith("aks-run: --emulator: running against the embedded emulator at http://127.0.0.1:", run.StderrLines[0], StringComparison.Ordinal);
+        Assert.Matches("^aks-run: command [0-9a-f]{32} started on cluster aks1 \\(resource group rg1\\)\\.$", run.StderrLines[1]);
+        Assert.DoesNotContain(CliDriver.Subscription, run.Stderr, StringComparison.Ordinal); // the environment's subscription was never used
     }
 
     [Fact]
@@ -59,7 +60,19 @@ public sealed class EmulatorTests : IDisposable
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            try
+            {
+                await process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true); // never leave it running after the test
+                await process.WaitForExitAsync();
+                Assert.Fail($"aks-run did not exit within 60 s; stderr: {await stderr}");
+            }
+        }
 
         Assert.Equal(0, process.ExitCode);
         Assert.Equal("[fake aks] ran: kubectl get ns\n", await stdout);

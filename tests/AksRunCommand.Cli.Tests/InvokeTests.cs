@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AksRunCommand.Tests.Shared;
 
 namespace AksRunCommand.Cli.Tests;
 
@@ -51,14 +52,16 @@ public sealed class InvokeTests : IDisposable
     [Fact]
     public async Task Invoke_ClusterNotFound_Exits255WithTheArmError()
     {
-        using var cli = new CliDriver();
+        var answers = new AnswerIds();
+        using var cli = new CliDriver { Transport = answers };
         using var fake = Testing.FakeAks.Start(new Testing.FakeAksOptions { ClusterExists = _ => false });
         var run = await cli.RunAsync(["invoke", "-c", "ls", "--subscription", CliDriver.Subscription, "-g", "rg1", "-n", "aks1", "--endpoint", fake.Endpoint.ToString()]);
 
         Assert.Equal(255, run.ExitCode);
         var line = Assert.Single(run.StderrLines);
         Assert.Contains("HTTP 404 (ResourceNotFound)", line, StringComparison.Ordinal);
-        Assert.Contains("x-ms-request-id", line, StringComparison.Ordinal);
+        var answer = Assert.Single(answers.Answers, a => a.Method == "POST"); // then one GET of the cluster, to explain the refusal
+        Assert.Contains($"x-ms-request-id: {answer.RequestId}, x-ms-correlation-request-id: {answer.CorrelationRequestId}", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,23 +94,10 @@ public sealed class InvokeTests : IDisposable
     public async Task Invoke_Cancelled_Exits255WithTheResumeCommand()
     {
         _cli.Fake.When("sleep 600").RunningFor(TimeSpan.FromMinutes(10));
-        using var cancel = new CancellationTokenSource();
-        var polls = 0;
 
-        var running = _cli.RunAsync(["invoke", "-c", "sleep 600", .. _cli.Target], cancel.Token);
-        while (polls < 3)
-        {
-            await Task.Yield();
-            polls = _cli.Fake.Polls.Count;
-            if (polls < 3)
-            {
-                _cli.Clock.Advance(await _cli.Clock.NextTimerAsync());
-            }
-        }
+        var run = await _cli.RunCancelledAfterAsync(TimeSpan.FromSeconds(3.5), ["invoke", "-c", "sleep 600", .. _cli.Target]); // Ctrl+C after three polls
 
-        await cancel.CancelAsync();
-        var run = await running;
-
+        Assert.Equal(3, _cli.Fake.Polls.Count);
         Assert.Equal(255, run.ExitCode);
         Assert.Contains("(cancelled); it keeps running on the cluster. Resume with: aks-run result --command-id", run.StderrLines[^1], StringComparison.Ordinal);
     }
@@ -140,9 +130,78 @@ public sealed class InvokeTests : IDisposable
         Assert.Equal("Succeeded", root.GetProperty("provisioningState").GetString());
         Assert.Equal(0, root.GetProperty("exitCode").GetInt32());
         Assert.Equal("Client Version: v1.31.0\n", root.GetProperty("logs").GetString());
-        Assert.True(root.TryGetProperty("startedAt", out _) && root.TryGetProperty("finishedAt", out _));
+        var accepted = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero); // the clock's start: the fake accepted it then
+        Assert.Equal(accepted, root.GetProperty("startedAt").GetDateTimeOffset());
+        Assert.Equal(accepted + TimeSpan.FromSeconds(2), root.GetProperty("finishedAt").GetDateTimeOffset()); // Running at the 1 s poll, done at the 2 s one
+        Assert.Equal("2026-11-28T12:00:00+00:00", root.GetProperty("startedAt").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("reason").ValueKind);
         Assert.Equal(1, run.Stdout.Count(c => c == '\n'));
+    }
+
+    [Fact]
+    public async Task ApiVersionFlag_IsTheApiVersionOfTheRunRequestAndEveryPoll()
+    {
+        _cli.Fake.When("ls").RunningFor(1).ExitsWith(0);
+
+        var run = await _cli.RunAsync(["invoke", "-c", "ls", "--api-version", "2025-10-01", .. _cli.Target]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("2025-10-01", Assert.Single(_cli.Fake.Runs).ApiVersion);
+        Assert.Equal(["2025-10-01", "2025-10-01"], _cli.Fake.Polls.Select(p => p.ApiVersion));
+    }
+
+    [Fact]
+    public async Task SubscriptionFromTheEnvironment_IsTheSubscriptionOnTheWire()
+    {
+        const string fromEnvironment = "99999999-8888-7777-6666-555555555555";
+        _cli.Environment["AZURE_SUBSCRIPTION_ID"] = fromEnvironment;
+
+        var run = await _cli.RunAsync(["invoke", "-c", "ls", "-g", "rg1", "-n", "aks1", "--endpoint", _cli.Fake.Endpoint.ToString()]);
+
+        Assert.Equal(0, run.ExitCode);
+        var sent = Assert.Single(_cli.Fake.Runs);
+        Assert.Equal(Guid.Parse(fromEnvironment), sent.Cluster.SubscriptionId);
+        Assert.StartsWith($"/subscriptions/{fromEnvironment}/resourceGroups/rg1/", sent.Path, StringComparison.OrdinalIgnoreCase);
+        Assert.All(_cli.Fake.Polls, p => Assert.Equal(Guid.Parse(fromEnvironment), p.Cluster.SubscriptionId));
+    }
+
+    [Fact]
+    public async Task ResultOutputJson_IsOneObjectOfTheFinishedCommand()
+    {
+        _cli.Fake.When("./backup.sh").RunningFor(3).ExitsWith(4, "partial backup\n");
+        var id = (await _cli.RunAsync(["invoke", "-c", "./backup.sh", "--no-wait", .. _cli.Target])).Stdout.Trim();
+
+        var result = await _cli.RunAsync(["result", "--command-id", id, "-o", "json", .. _cli.Target]);
+
+        Assert.Equal(4, result.ExitCode); // the remote exit code, in JSON mode too
+        Assert.Equal(1, result.Stdout.Count(c => c == '\n'));
+        using var json = JsonDocument.Parse(result.Stdout);
+        var root = json.RootElement;
+        Assert.Equal(id, root.GetProperty("id").GetString());
+        Assert.Equal("Succeeded", root.GetProperty("provisioningState").GetString());
+        Assert.Equal(4, root.GetProperty("exitCode").GetInt32());
+        Assert.Equal("partial backup\n", root.GetProperty("logs").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("reason").ValueKind);
+        Assert.Equal(["id", "provisioningState", "exitCode", "startedAt", "finishedAt", "logs", "reason"], root.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Verbose_AFailurePrintsItsStackAfterTheOneLine_WithoutItOnlyTheLine()
+    {
+        _cli.Fake.Cluster(new ClusterId(CliDriver.Subscription, "rg1", "aks1")).DoesNotExist();
+
+        var quiet = await _cli.RunAsync(["invoke", "-c", "ls", .. _cli.Target]);
+        var verbose = await _cli.RunAsync(["invoke", "-c", "ls", "--verbose", .. _cli.Target]);
+
+        Assert.Equal((255, 255), (quiet.ExitCode, verbose.ExitCode));
+        var line = Assert.Single(quiet.StderrLines);
+        Assert.StartsWith("aks-run: error: ", line, StringComparison.Ordinal);
+        var lines = verbose.Stderr.Split('\n').ToList();
+        var at = lines.FindIndex(l => l.StartsWith("aks-run: error: ", StringComparison.Ordinal));
+        Assert.Equal(line.Split(" (x-ms-request-id")[0], lines[at].Split(" (x-ms-request-id")[0]); // the same line (each answer has ids of its own)
+        Assert.StartsWith("AksRunCommand.ArmRequestFailedException: ", lines[at + 1], StringComparison.Ordinal);
+        Assert.Contains(lines.Skip(at + 2), l => l.StartsWith("   at AksRunCommand.", StringComparison.Ordinal)); // the stack
+        Assert.DoesNotContain("   at ", quiet.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using AksRunCommand.Testing;
+using AksRunCommand.Tests.Shared;
 
 namespace AksRunCommand.ContractTests;
 
@@ -175,10 +176,11 @@ public sealed class ClusterSelectionContractTests : IDisposable
         fake.Cluster(Id("rg", "first"));
         fake.Cluster(Id("rg", "second"));
         var yielded = new List<string>();
+        var answers = new AnswerIds();
 
         var error = await Assert.ThrowsAsync<ArmRequestFailedException>(async () =>
         {
-            await foreach (var cluster in Client(fake).ListClustersAsync(Subscription))
+            await foreach (var cluster in Client(fake, o => o.Transport = _clock.HoldDuringRequests(answers)).ListClustersAsync(Subscription))
             {
                 yielded.Add(cluster.Id.ClusterName);
             }
@@ -187,7 +189,7 @@ public sealed class ClusterSelectionContractTests : IDisposable
         Assert.Equal(["first"], yielded);
         Assert.Contains($"its nextLink points at {foreign.Endpoint.GetLeftPart(UriPartial.Authority)}, not at the configured endpoint {fake.Endpoint.GetLeftPart(UriPartial.Authority)}; it was not followed", error.Message, StringComparison.Ordinal);
         Assert.Equal(200, error.Status);
-        Assert.NotNull(error.RequestId);
+        Assert.Equal(Assert.Single(answers.Answers).RequestId, error.RequestId); // the page that carried the nextLink
         Assert.Empty(foreign.ClusterReads);
         Assert.Empty(foreign.Runs);
         Assert.Empty(foreign.Polls);
@@ -228,13 +230,16 @@ public sealed class ClusterSelectionContractTests : IDisposable
     {
         var fake = Start();
         var gone = fake.Cluster(Id("rg", "gone")).DoesNotExist().Id;
+        var answers = new AnswerIds();
 
-        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => _clock.RunAsync(Client(fake).GetClusterAsync(gone)));
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => _clock.RunAsync(Client(fake, o => o.Transport = _clock.HoldDuringRequests(answers)).GetClusterAsync(gone)));
 
         Assert.Equal((404, "ResourceNotFound"), (error.Status, error.ErrorCode));
         Assert.StartsWith("ARM answered HTTP 404 (ResourceNotFound) to the read of managed cluster 'gone' in resource group 'rg': The Resource 'Microsoft.ContainerService/managedClusters/gone' under resource group 'rg' was not found. Check the subscription, resource group and cluster name. (x-ms-request-id: ", error.Message, StringComparison.Ordinal);
-        Assert.NotNull(error.RequestId);
-        Assert.NotNull(error.CorrelationRequestId);
+        var answer = Assert.Single(answers.Answers);
+        Assert.Equal((answer.RequestId, answer.CorrelationRequestId), (error.RequestId, error.CorrelationRequestId));
+        Assert.NotNull(answer.RequestId); // the fake sent them, and the client kept them
+        Assert.EndsWith($"(x-ms-request-id: {answer.RequestId}, x-ms-correlation-request-id: {answer.CorrelationRequestId})", error.Message, StringComparison.Ordinal);
         var read = Assert.Single(fake.ClusterReads);
         Assert.Equal((ClusterReadOperation.Get, "rg", "gone", 404), (read.Operation, read.ResourceGroup, read.ClusterName, read.Status));
     }

@@ -7,7 +7,8 @@ namespace AksRunCommand.ContractTests;
 // Faults on the poll: GETs are idempotent, so each is retried; the run request is never sent again.
 public sealed class PollFaultContractTests : FakeAksTestBase
 {
-    public static TheoryData<string> Faults => new() { "429-seconds", "429-date", "429-ms", "429-xms", "500", "502", "503", "504", "empty", "chunk", "json" };
+    public static TheoryData<string> Faults => new() { "429-seconds", "429-date", "429-ms", "429-xms", "408", "500", "502", "503", "504", "empty", "chunk", "json",
+        "state-a-number", "exit-code-a-string", "exit-code-too-large", "exit-code-a-fraction", "started-at-a-number", "logs-an-array", "properties-a-string", "body-an-array" };
 
     [Theory]
     [MemberData(nameof(Faults))]
@@ -22,6 +23,16 @@ public sealed class PollFaultContractTests : FakeAksTestBase
             "empty" => FakeFault.EmptyResponse,
             "chunk" => FakeFault.MalformedChunk,
             "json" => FakeFault.MalformedJsonBody,
+            "408" => FakeFault.ArmError(408, "RequestTimeout", "The request timed out."),
+            // A 200 whose body is valid JSON with values of the wrong types: unreadable, so retried (README, faults).
+            "state-a-number" => Result("""{"provisioningState":5,"exitCode":0}"""),
+            "exit-code-a-string" => Result("""{"provisioningState":"Succeeded","exitCode":"abc"}"""),
+            "exit-code-too-large" => Result("""{"provisioningState":"Succeeded","exitCode":1e20}"""),
+            "exit-code-a-fraction" => Result("""{"provisioningState":"Succeeded","exitCode":-3.5}"""),
+            "started-at-a-number" => Result("""{"provisioningState":"Succeeded","exitCode":0,"startedAt":12}"""),
+            "logs-an-array" => Result("""{"provisioningState":"Succeeded","exitCode":0,"logs":[1]}"""),
+            "properties-a-string" => FakeFault.Reply(200, """{"id":"x","properties":"Succeeded"}"""),
+            "body-an-array" => FakeFault.Reply(200, "[1,2]"),
             _ => FakeFault.ServerError(int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)),
         };
         Fake.When("ls").RunningFor(0).ExitsWith(0, "ok\n").OnPoll(fault, times: 2);
@@ -33,13 +44,15 @@ public sealed class PollFaultContractTests : FakeAksTestBase
         Assert.Equal(3, Fake.Polls.Count);
     }
 
+    private static FakeFault Result(string properties) => FakeFault.Reply(200, $$"""{"id":"x","properties":{{properties}}}""");
+
     [Fact]
     public async Task PollAnswerLaterThanTheHttpTimeout_IsRetried()
     {
         Fake.When("ls").RunningFor(0).ExitsWith(0, "ok\n");
         var operation = await Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls"));
         using var transport = new AnswerArrivesTooLate(times: 1, new SocketsHttpHandler());
-        var resumed = Fake.CreateClient(o => { o.TimeProvider = Clock; o.Transport = transport; }).GetRunCommandOperation(Cluster, operation.Id);
+        var resumed = Fake.CreateClient(o => { o.TimeProvider = Clock; o.Transport = Clock.HoldDuringRequests(transport); }).GetRunCommandOperation(Cluster, operation.Id);
 
         var result = await Clock.RunAsync(resumed.WaitForCompletionAsync());
 

@@ -1,4 +1,5 @@
 using AksRunCommand.Testing;
+using AksRunCommand.Tests.Shared;
 using WaitUntil = Azure.WaitUntil;
 
 namespace AksRunCommand.ContractTests;
@@ -32,6 +33,22 @@ public sealed class RunCommandContractTests : FakeAksTestBase
         Assert.Matches("^[0-9a-f]{32}$", operation.Id);
         Assert.Equal("namespace dummy created", operation.Value.Logs);
         Assert.Equal(0, operation.Value.ExitCode);
+    }
+
+    // The service cuts output at 512,000 bytes (README, CommandResult.ServiceLogLimitBytes): bytes of UTF-8, not characters.
+    [Theory]
+    [InlineData(511_999, false)]
+    [InlineData(512_000, true)]
+    public async Task LogsAtTheServiceLimit_AreLikelyTruncated_CountedInBytes(int bytes, bool truncated)
+    {
+        var logs = new string('ü', bytes / 2) + (bytes % 2 == 1 ? "x" : string.Empty); // two bytes a character: half as many characters
+        Fake.When("cat big.log").ExitsWith(0, logs);
+
+        var operation = await Clock.RunAsync(Client.RunCommandAsync(WaitUntil.Completed, Cluster, new RunCommandContent("cat big.log")));
+
+        Assert.Equal(bytes, System.Text.Encoding.UTF8.GetByteCount(operation.Value.Logs));
+        Assert.Equal(logs, operation.Value.Logs);
+        Assert.Equal(truncated, operation.Value.LogsLikelyTruncated);
     }
 
     [Fact]
@@ -137,12 +154,15 @@ public sealed class RunCommandContractTests : FakeAksTestBase
     public async Task ClusterThatDoesNotExist_Gives404WithOnePost()
     {
         using var fake = FakeAks.Start(new FakeAksOptions { ClusterExists = c => c.ClusterName != "aks-contract" });
+        var answers = new AnswerIds();
 
-        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => fake.CreateClient().RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => fake.CreateClient(o => o.Transport = answers).RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
 
         Assert.Equal(404, error.Status);
         Assert.Equal("ResourceNotFound", error.ErrorCode);
-        Assert.NotNull(error.RequestId);
+        var answer = Assert.Single(answers.Answers);
+        Assert.Equal((answer.RequestId, answer.CorrelationRequestId), (error.RequestId, error.CorrelationRequestId)); // the ids the service sent
+        Assert.Contains($"x-ms-request-id: {answer.RequestId}", error.Message, StringComparison.Ordinal);
         Assert.Equal(404, Assert.Single(fake.Runs).Status);
     }
 

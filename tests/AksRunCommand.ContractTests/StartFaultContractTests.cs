@@ -30,14 +30,14 @@ public sealed class StartFaultContractTests : FakeAksTestBase
     [InlineData(504)]
     public async Task ServerError_IsNeverResent(int status)
     {
-        Fake.When("ls").OnStart(FakeFault.ServerError(status));
+        Fake.When("ls").OnStart(FakeFault.ServerError(status).WithHeader("x-ms-request-id", $"req-{status}").WithHeader("x-ms-correlation-request-id", $"corr-{status}"));
 
         var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
 
         Assert.Single(Fake.Runs);
         Assert.Equal(status, error.Status);
         Assert.True(error.CommandMayHaveStarted);
-        Assert.NotNull(error.RequestId);
+        Assert.Equal(($"req-{status}", $"corr-{status}"), (error.RequestId, error.CorrelationRequestId));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class StartFaultContractTests : FakeAksTestBase
     public async Task AnswerLaterThanTheHttpTimeout_IsNeverResent()
     {
         using var transport = new AnswerArrivesTooLate(times: 1, new SocketsHttpHandler());
-        Client = Fake.CreateClient(o => { o.TimeProvider = Clock; o.Transport = transport; });
+        Client = Fake.CreateClient(o => { o.TimeProvider = Clock; o.Transport = Clock.HoldDuringRequests(transport); });
 
         var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
 
@@ -77,17 +77,41 @@ public sealed class StartFaultContractTests : FakeAksTestBase
         Assert.Equal(202, run.Status);
     }
 
+    // The README's rule: only one path segment of visible ASCII after commandResults/ is an id; a 2xx without one is an error.
+    [Theory]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/a%01b?api-version=2024-02-01")]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/a%20b?api-version=2024-02-01")]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/a%2Fb?api-version=2024-02-01")]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/{id}/more")]
+    [InlineData("{endpoint}subscriptions/11111111-2222-3333-4444-555555555555/resourcegroups/rg-contract/providers/Microsoft.ContainerService/managedclusters/aks-contract/commandResults/?api-version=2024-02-01")]
+    [InlineData("{endpoint}operations/{id}")]
+    [InlineData("::not a url::")]
+    public async Task AcceptedWithAnUnusableLocationId_IsAnErrorWithRequestIdsAndNoResendNorPoll(string location)
+    {
+        Fake.When("ls").OnStart(FakeFault.AcceptedWithLocation(location.Replace("{endpoint}", Fake.Endpoint.ToString(), StringComparison.Ordinal))
+            .WithHeader("x-ms-request-id", "req-unusable").WithHeader("x-ms-correlation-request-id", "corr-unusable"));
+
+        var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Completed, Cluster, new RunCommandContent("ls")));
+
+        Assert.Equal(202, Assert.Single(Fake.Runs).Status); // the service accepted it: never sent again
+        Assert.Equal((202, true, "req-unusable", "corr-unusable"), (error.Status, error.CommandMayHaveStarted, error.RequestId, error.CorrelationRequestId));
+        Assert.Null(error.CommandId);
+        Assert.Contains("no usable Location", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Fake.Polls);
+    }
+
     [Fact]
     public async Task AcceptedWithoutLocation_IsAnErrorWithRequestIdsAndNoResend()
     {
-        Fake.When("ls").OnStart(FakeFault.AcceptedWithoutLocation);
+        Fake.When("ls").OnStart(FakeFault.AcceptedWithoutLocation.WithHeader("x-ms-request-id", "req-no-location").WithHeader("x-ms-correlation-request-id", "corr-no-location"));
 
         var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => Client.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
 
         Assert.Single(Fake.Runs);
         Assert.Equal(202, error.Status);
-        Assert.NotNull(error.RequestId);
-        Assert.Contains(error.RequestId!, error.Message, StringComparison.Ordinal);
+        Assert.True(error.CommandMayHaveStarted);
+        Assert.Equal(("req-no-location", "corr-no-location"), (error.RequestId, error.CorrelationRequestId));
+        Assert.Contains("req-no-location", error.Message, StringComparison.Ordinal);
         Assert.Empty(Fake.Polls);
     }
 

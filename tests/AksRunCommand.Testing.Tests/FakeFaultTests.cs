@@ -26,6 +26,29 @@ public sealed class FakeFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task After_AnAcceptedRunRequest_IsRegisteredWhileItsAnswerIsHeldBack()
+    {
+        _fake.When("ls").OnStart(FakeFault.Accepted.After(TimeSpan.FromMinutes(10)));
+        using var cancel = new CancellationTokenSource();
+
+        var post = _http.PostAsync(new Uri(_fake.Endpoint, Cluster.ResourceId.TrimStart('/') + "/runCommand?api-version=x"), new StringContent("""{"command":"ls"}""", System.Text.Encoding.UTF8, "application/json"), cancel.Token);
+        using (var patience = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            while (_fake.Runs.Count == 0)
+            {
+                await Task.Delay(10, patience.Token); // until the fake has it: something observed, not a time
+            }
+        }
+
+        var run = Assert.Single(_fake.Runs);
+        Assert.Equal(202, run.Status);
+        Assert.Equal([run.CommandId!], _fake.RunningCommands);
+        Assert.False(post.IsCompleted); // the 202 is held back for 10 minutes
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post);
+    }
+
+    [Fact]
     public async Task AClusterPathThatBreaksTheRules_Gets400NamingThePart()
     {
         using var response = await _http.GetAsync(new Uri(_fake.Endpoint, "subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/bad.name/commandResults/c1?api-version=x"));

@@ -65,6 +65,35 @@ public sealed class ManualClockTests
         Assert.Equal(TimeSpan.FromSeconds(200), _sut.Elapsed);
     }
 
+    [Fact]
+    public async Task DriveAsync_WhileAnotherDriveHasNotEnded_IsRefused_AndTheClockDrivesAgainAfterIt()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _sut.DriveAsync(gate.Task);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _sut.DriveAsync(Task.Delay(TimeSpan.FromSeconds(1), _sut)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _sut.NextTimerAsync());
+        gate.SetResult();
+        await first;
+        await _sut.DriveAsync(Task.Delay(TimeSpan.FromSeconds(2), _sut));
+
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)], _sut.Advanced); // the refused drive's delay, then the rest of the 2 s
+    }
+
+    [Fact]
+    public async Task DriveAsync_ATimerChangedAfterItWasDisposed_IsNotAdvancedTo()
+    {
+        // A CancellationTokenSource re-arms its timer with Change; disposed by another thread first, the timer is dead.
+        var timer = _sut.CreateTimer(_ => { }, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        timer.Dispose();
+        timer.Change(TimeSpan.FromSeconds(2), Timeout.InfiniteTimeSpan);
+        var wanted = Task.Delay(TimeSpan.FromSeconds(5), _sut);
+
+        await _sut.DriveAsync(wanted);
+
+        Assert.Equal([TimeSpan.FromSeconds(5)], _sut.Advanced);
+    }
+
     private async Task Delay(TimeSpan delay, string name, List<string> fired)
     {
         await Task.Delay(delay, _sut);

@@ -1,3 +1,7 @@
+using System.Net;
+using AksRunCommand.Tests.Infrastructure;
+using WaitUntil = Azure.WaitUntil;
+
 namespace AksRunCommand.Tests;
 
 public sealed class AksRunCommandClientOptionsTests
@@ -31,10 +35,30 @@ public sealed class AksRunCommandClientOptionsTests
     [InlineData("http://localhost:5000")]
     [InlineData("http://[::1]:5000")]
     [InlineData("https://management.usgovcloudapi.net")]
-    public void Endpoint_HttpsOrLoopbackHttp_IsAccepted(string endpoint)
+    public async Task Endpoint_HttpsOrLoopbackHttp_IsWhereRequestsAndTheTokenGo(string endpoint)
     {
-        var options = new AksRunCommandClientOptions { Endpoint = new Uri(endpoint) };
+        var transport = new CannedAnswer();
+        var credential = new SentinelCredential();
+        var client = new AksRunCommandClient(credential, new AksRunCommandClientOptions { Endpoint = new Uri(endpoint), Transport = transport });
 
-        Assert.Equal(new Uri(endpoint), options.Endpoint);
+        await Assert.ThrowsAsync<ArmRequestFailedException>(() => client.RunCommandAsync(WaitUntil.Started, FakeAksFixture.Cluster, new RunCommandContent("ls")));
+
+        var (uri, authorization) = Assert.Single(transport.Requests);
+        Assert.Equal(new Uri(endpoint).GetLeftPart(UriPartial.Authority), uri.GetLeftPart(UriPartial.Authority));
+        Assert.StartsWith(FakeAksFixture.Cluster.ResourceId + "/runCommand", uri.AbsolutePath, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("Bearer " + SentinelCredential.ArmToken, authorization);
+        Assert.Equal([new Uri(endpoint).GetLeftPart(UriPartial.Authority) + "/.default"], credential.Scopes);
+    }
+
+    // Answers every request with a 404 without touching the network, and records where it was going and its token.
+    private sealed class CannedAnswer : HttpMessageHandler
+    {
+        public List<(Uri Uri, string? Authorization)> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add((request.RequestUri!, request.Headers.Authorization?.ToString()));
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound) { RequestMessage = request, Content = new StringContent("""{"error":{"code":"ResourceNotFound","message":"not here"}}""", System.Text.Encoding.UTF8, "application/json") });
+        }
     }
 }

@@ -118,7 +118,7 @@ public static class CommandContextReader
         var files = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
         var folders = new HashSet<string>(StringComparer.Ordinal);
         long declared = 0;
-        foreach (var entry in archive.Entries)
+        foreach (var entry in Entries(archive, paramName))
         {
             if ((entry.ExternalAttributes >> 16 & UnixFileTypeMask) == UnixSymbolicLink)
             {
@@ -159,6 +159,19 @@ public static class CommandContextReader
         var result = files.Select(f => (f.Key, f.Value)).ToList();
         result.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         return result;
+    }
+
+    // The central directory is read on first use, not when the archive is opened: damage there shows only now.
+    private static System.Collections.ObjectModel.ReadOnlyCollection<ZipArchiveEntry> Entries(ZipArchive archive, string paramName)
+    {
+        try
+        {
+            return archive.Entries;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ArgumentException($"The context's zip directory is damaged: {e.Message}", paramName, e);
+        }
     }
 
     // Counts what is really decompressed: a zip's declared sizes are the sender's word, not a limit.

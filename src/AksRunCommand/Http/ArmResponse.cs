@@ -62,7 +62,7 @@ internal sealed class ArmResponse
     /// Parses the body once, synchronously (it is already buffered), through Kiota's <see cref="JsonParseNode"/> into
     /// the generated model, and hands the model to <paramref name="map"/> while the document is alive; the model
     /// never outlives it (Kiota's factory clones the whole document so that it may). <paramref name="map"/> gets
-    /// null for an empty body. Malformed JSON throws <see cref="JsonException"/>.
+    /// null for an empty body. Malformed JSON, and a value of the wrong JSON type, throw <see cref="JsonException"/>.
     /// </summary>
     public T ReadResult<TState, T>(TState state, Func<RunCommandResult?, TState, T> map)
     {
@@ -73,8 +73,50 @@ internal sealed class ArmResponse
         }
 
         using var document = JsonDocument.Parse(Body);
+        CheckResultTypes(document.RootElement);
         var model = new JsonParseNode(document.RootElement).GetObjectValue(RunCommandResult.CreateFromDiscriminatorValue);
         return map(model, state);
+    }
+
+    // Kiota's parse node reads a value of the wrong JSON type as null, silently: a 200 whose provisioningState is a number
+    // or whose exitCode is a string would become a finished command with no state or no exit code. The values a result
+    // rests on are checked here, so such a body is unreadable, as malformed JSON is (a poll retries it).
+    private static void CheckResultTypes(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Null)
+        {
+            return; // no result, like an empty body
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"The result is a JSON {root.ValueKind}, not an object.");
+        }
+
+        Expect(root, "id", JsonValueKind.String);
+        if (!root.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("The result has no 'properties' object.");
+        }
+
+        if (!properties.TryGetProperty("provisioningState", out var provisioningState) || provisioningState.ValueKind != JsonValueKind.String)
+        {
+            throw new JsonException("The result's 'provisioningState' is missing or not a string.");
+        }
+
+        Expect(properties, "exitCode", JsonValueKind.Number);
+        Expect(properties, "startedAt", JsonValueKind.String);
+        Expect(properties, "finishedAt", JsonValueKind.String);
+        Expect(properties, "logs", JsonValueKind.String);
+        Expect(properties, "reason", JsonValueKind.String);
+    }
+
+    private static void Expect(JsonElement parent, string name, JsonValueKind kind)
+    {
+        if (parent.TryGetProperty(name, out var value) && value.ValueKind != kind && value.ValueKind != JsonValueKind.Null)
+        {
+            throw new JsonException($"The result's '{name}' is a JSON {value.ValueKind}, not a {kind}.");
+        }
     }
 
     /// <summary>

@@ -185,6 +185,21 @@ public sealed class CommandContextReaderTests : IDisposable
         Assert.Contains("symbolic link", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ExtractToDirectory_EndRecordCountingMoreEntriesThanTheDirectoryHolds_IsAnArgumentExceptionAndWritesNothing()
+    {
+        var zip = Convert.FromBase64String(HandCraftedZip(("a.txt", "a"), ("b.txt", "b")));
+        BitConverter.TryWriteBytes(zip.AsSpan(zip.Length - 22 + 8, 2), (ushort)3); // the end record's two entry counts
+        BitConverter.TryWriteBytes(zip.AsSpan(zip.Length - 22 + 10, 2), (ushort)3);
+        var target = _temp.Combine("out");
+
+        var error = Assert.Throws<ArgumentException>(() => CommandContextReader.ExtractToDirectory(Convert.ToBase64String(zip), target));
+
+        Assert.Equal("base64", error.ParamName);
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target));
+    }
+
     // Sets the uncompressed size of every entry in both the local headers and the central directory.
     internal static void PatchUncompressedSize(byte[] zip, int size)
     {

@@ -23,7 +23,7 @@ public sealed class DependencyInjectionTests : IDisposable
             .AddLogging(b => b.AddProvider(logs))
             .AddSingleton<TokenCredential>(new SentinelCredential())
             .AddSingleton<TimeProvider>(clock);
-        services.AddAksRunCommandClient(o => o.Endpoint = _arm.Endpoint);
+        services.AddAksRunCommandClient(o => o.Endpoint = _arm.Endpoint).ConfigurePrimaryHttpMessageHandler(() => clock.HoldDuringRequests());
         using var provider = services.BuildServiceProvider();
 
         var client = provider.GetRequiredService<AksRunCommandClient>();

@@ -219,6 +219,95 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal("{command}", values["aks.runcommand.commands.started"].Unit);
     }
 
+    [Fact]
+    public async Task ACanceledCommand_IsOutcomeCanceled_OnTheSpanAndInTheMetrics()
+    {
+        _arm.Aks.When("ls").OnPoll(FakeFault.Reply(200, """{"id":"x","properties":{"provisioningState":"Canceled","reason":"canceled by an administrator"}}"""));
+        var spans = new List<Activity>();
+        var exported = new List<MetricSnapshot>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(AksRunCommandDiagnostics.ActivitySourceName, TestSource.Name).AddInMemoryExporter(spans).Build();
+        using var metrics = Sdk.CreateMeterProviderBuilder().AddMeter(AksRunCommandDiagnostics.MeterName).AddInMemoryExporter(exported).Build();
+        using var caller = TestSource.StartActivity("caller")!;
+
+        var operation = await _arm.Clock.RunAsync(_arm.CreateClient().RunCommandAsync(WaitUntil.Completed, FakeAksFixture.Cluster, new RunCommandContent("ls")));
+        caller.Stop();
+        tracing.ForceFlush();
+
+        Assert.Equal("Canceled", operation.Value.ProvisioningState);
+        var run = Assert.Single(spans, s => s.TraceId == caller.TraceId && s.OperationName == "AksRunCommandClient.RunCommand");
+        AssertTags(run, new() { ["aks.runcommand.outcome"] = "canceled", ["aks.runcommand.provisioning_state"] = "Canceled", ["aks.runcommand.poll_count"] = 1 });
+        Assert.Equal(ActivityStatusCode.Error, run.Status);
+        var values = Snapshot(metrics, exported);
+        Assert.Equal(1, values["aks.runcommand.commands.completed"].Sum(("aks.runcommand.outcome", "canceled")));
+        Assert.Equal(0, values["aks.runcommand.commands.completed"].Sum(("aks.runcommand.outcome", "succeeded")));
+        Assert.Equal((1, 1.0), values["aks.runcommand.command.polls"].Histogram(("aks.runcommand.outcome", "canceled")));
+        Assert.Equal(1, values["aks.runcommand.command.duration"].Histogram(("aks.runcommand.outcome", "canceled")).Count);
+    }
+
+    [Fact]
+    public async Task AStoppedWait_IsOutcomeWaitStopped_NotAnError_AndNotACompletedCommand()
+    {
+        _arm.Aks.When("sleep 600").RunningFor(TimeSpan.FromMinutes(10));
+        var spans = new List<Activity>();
+        var exported = new List<MetricSnapshot>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(AksRunCommandDiagnostics.ActivitySourceName, TestSource.Name).AddInMemoryExporter(spans).Build();
+        using var metrics = Sdk.CreateMeterProviderBuilder().AddMeter(AksRunCommandDiagnostics.MeterName).AddInMemoryExporter(exported).Build();
+        var client = _arm.CreateClient();
+        using var cancel = new CancellationTokenSource();
+        using var caller = TestSource.StartActivity("caller")!;
+
+        var run = client.RunCommandAsync(WaitUntil.Completed, FakeAksFixture.Cluster, new RunCommandContent("sleep 600"), cancel.Token);
+        await _arm.Clock.DriveAsync(run, stopAfter: TimeSpan.FromSeconds(3.5)); // three polls, then the caller gives up
+        await cancel.CancelAsync();
+        var stopped = await Assert.ThrowsAsync<RunCommandWaitCanceledException>(() => _arm.Clock.RunAsync(run));
+        var started = await _arm.Clock.RunAsync(client.RunCommandAsync(WaitUntil.Started, FakeAksFixture.Cluster, new RunCommandContent("sleep 600")));
+        var timedOut = await Assert.ThrowsAsync<RunCommandWaitCanceledException>(() => _arm.Clock.RunAsync(started.WaitForCompletionAsync(new RunCommandWaitOptions { MaxWait = TimeSpan.FromSeconds(10) })));
+        caller.Stop();
+        tracing.ForceFlush();
+
+        var trace = spans.Where(s => s.TraceId == caller.TraceId).ToList();
+        _output.WriteLine(SpanTree.Render(trace));
+        var runSpan = Assert.Single(trace, s => s.OperationName == "AksRunCommandClient.RunCommand" && Equals(s.GetTagItem("aks.runcommand.command_id"), stopped.CommandId));
+        AssertTags(runSpan, new() { ["aks.runcommand.outcome"] = "wait_stopped", ["aks.runcommand.poll_count"] = 3 });
+        var waitSpan = Assert.Single(trace, s => s.OperationName == "RunCommandOperation.WaitForCompletion");
+        AssertTags(waitSpan, new() { ["aks.runcommand.outcome"] = "wait_stopped", ["aks.runcommand.command_id"] = timedOut.CommandId! });
+        Assert.All(new[] { runSpan, waitSpan }, s => Assert.Equal((ActivityStatusCode.Unset, null), (s.Status, s.GetTagItem("error.type")))); // only the waiting stopped
+        var values = Snapshot(metrics, exported);
+        Assert.Equal(2, values["aks.runcommand.commands.started"].Sum());
+        Assert.False(values.TryGetValue("aks.runcommand.commands.completed", out var completed) && completed.Sum() > 0, "a stopped wait completed nothing");
+        Assert.Equal(0, values["aks.runcommand.operations.active"].Sum());
+    }
+
+    [Fact]
+    public async Task ACancelledStart_IsOutcomeStartCanceled_OnTheRunAndThePostSpans_AndStartsNothing()
+    {
+        _arm.Aks.When("ls").OnStart(FakeFault.Throttled(TimeSpan.FromSeconds(30)));
+        var spans = new List<Activity>();
+        var exported = new List<MetricSnapshot>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(AksRunCommandDiagnostics.ActivitySourceName, TestSource.Name).AddInMemoryExporter(spans).Build();
+        using var metrics = Sdk.CreateMeterProviderBuilder().AddMeter(AksRunCommandDiagnostics.MeterName).AddInMemoryExporter(exported).Build();
+        using var cancel = new CancellationTokenSource();
+        using var caller = TestSource.StartActivity("caller")!;
+
+        var start = _arm.CreateClient().RunCommandAsync(WaitUntil.Completed, FakeAksFixture.Cluster, new RunCommandContent("ls"), cancel.Token);
+        await _arm.Clock.DriveAsync(start, stopAfter: TimeSpan.FromSeconds(10)); // the 429 arrived; its 30 s are not over
+        await cancel.CancelAsync();
+        var error = await Assert.ThrowsAsync<RunCommandStartCanceledException>(() => _arm.Clock.RunAsync(start));
+        caller.Stop();
+        tracing.ForceFlush();
+
+        Assert.False(error.CommandMayHaveStarted);
+        var trace = spans.Where(s => s.TraceId == caller.TraceId).ToList();
+        _output.WriteLine(SpanTree.Render(trace));
+        var run = Assert.Single(trace, s => s.OperationName == "AksRunCommandClient.RunCommand");
+        var post = Assert.Single(trace, s => s.OperationName == "ManagedClusters.RunCommand");
+        Assert.All(new[] { run, post }, s => Assert.Equal(("start_canceled", ActivityStatusCode.Unset, null), (s.GetTagItem("aks.runcommand.outcome"), s.Status, s.GetTagItem("error.type"))));
+        Assert.Null(run.GetTagItem("aks.runcommand.command_id"));
+        var values = Snapshot(metrics, exported);
+        Assert.False(values.TryGetValue("aks.runcommand.commands.started", out var started) && started.Sum() > 0, "a cancelled start started nothing");
+        Assert.Equal(1, values["aks.runcommand.throttled_responses"].Sum(("aks.runcommand.request", "run")));
+    }
+
     private static async Task<List<FleetOutcome>> Collect(IAsyncEnumerable<FleetOutcome> outcomes)
     {
         var all = new List<FleetOutcome>();

@@ -9,6 +9,7 @@ namespace AksRunCommand.Tests.Http;
 // it on every request); whoever listens gets Kiota's spans with the generated templates as before.
 public sealed class KiotaTracingTests : IDisposable
 {
+    private static readonly ActivitySource TestSource = new("AksRunCommand.Tests.KiotaTracing");
     private readonly FakeAksFixture _arm = new();
 
     public void Dispose() => _arm.Dispose();
@@ -16,26 +17,30 @@ public sealed class KiotaTracingTests : IDisposable
     [Fact]
     public async Task RunCommand_KiotaSourceListenedTo_SpansCarryTheGeneratedTemplates()
     {
-        var templates = new ConcurrentBag<string>();
+        // The listener is process-wide: only spans in this test's own trace count, not those of tests running alongside.
+        var templates = new ConcurrentBag<(ActivityTraceId Trace, string Template)>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == "Microsoft.Kiota.Http.HttpClientLibrary",
+            ShouldListenTo = s => s.Name is "Microsoft.Kiota.Http.HttpClientLibrary" or "AksRunCommand.Tests.KiotaTracing",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a =>
             {
-                if (a.GetTagItem("url.uri_template") is string template && a.GetTagItem("server.address") is "127.0.0.1")
+                if (a.GetTagItem("url.uri_template") is string template)
                 {
-                    templates.Add(template);
+                    templates.Add((a.TraceId, template));
                 }
             },
         };
         ActivitySource.AddActivityListener(listener);
         _arm.Aks.When("kubectl get ns").RunningFor(1).ExitsWith(0);
         var client = _arm.CreateClient();
+        using var caller = TestSource.StartActivity("caller")!;
 
         await _arm.Clock.RunAsync(client.RunCommandAsync(WaitUntil.Completed, FakeAksFixture.Cluster, new RunCommandContent("kubectl get ns")));
 
-        Assert.Contains(templates, t => t.Contains("/managedClusters/{resourceName}/runCommand", StringComparison.Ordinal));
-        Assert.Contains(templates, t => t.Contains("/commandResults/{commandId}", StringComparison.Ordinal));
+        var ours = templates.Where(t => t.Trace == caller.TraceId).Select(t => t.Template).ToList();
+        Assert.Single(ours, t => t.Contains("/managedClusters/{resourceName}/runCommand", StringComparison.Ordinal));
+        Assert.Equal(2, ours.Count(t => t.Contains("/commandResults/{commandId}", StringComparison.Ordinal))); // Running, then Succeeded
+        Assert.Equal(3, ours.Count);
     }
 }

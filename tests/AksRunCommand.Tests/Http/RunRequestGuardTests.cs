@@ -77,7 +77,7 @@ public sealed class RunRequestGuardTests : IDisposable
         var challenge = "Bearer realm=\"\", error=\"insufficient_claims\", claims=\"" + Convert.ToBase64String("{\"access_token\":{}}"u8) + "\"";
         arm.Aks.When("ls").OnStart(FakeFault.ArmError(401, "InvalidAuthenticationToken", "claims needed").WithHeader("WWW-Authenticate", challenge));
         var credential = new CountingCredential(arm.Clock);
-        var client = new AksRunCommandClient(credential, new AksRunCommandClientOptions { Endpoint = arm.Endpoint, TimeProvider = arm.Clock });
+        var client = new AksRunCommandClient(credential, new AksRunCommandClientOptions { Endpoint = arm.Endpoint, TimeProvider = arm.Clock, Transport = arm.Clock.HoldDuringRequests() });
 
         var operation = await client.RunCommandAsync(WaitUntil.Started, FakeAksFixture.Cluster, new RunCommandContent("ls"));
 
@@ -89,11 +89,13 @@ public sealed class RunRequestGuardTests : IDisposable
     private ServiceProvider Services(Action<IHttpClientBuilder> configureHttp)
     {
         var services = new ServiceCollection().AddSingleton<TokenCredential>(_arm.Credential);
-        configureHttp(services.AddAksRunCommandClient(o =>
+        var http = services.AddAksRunCommandClient(o =>
         {
             o.Endpoint = _arm.Endpoint;
             o.TimeProvider = _arm.Clock; // the client's waits are virtual; the resilience handler's (zero) are real
-        }));
+        });
+        http.ConfigurePrimaryHttpMessageHandler(() => _arm.Clock.HoldDuringRequests()); // the guard still goes next to it
+        configureHttp(http);
         return services.BuildServiceProvider();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using AksRunCommand.Testing;
 using AksRunCommand.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using WaitUntil = Azure.WaitUntil;
 
 namespace AksRunCommand.Tests.Http;
@@ -38,6 +39,38 @@ public sealed class TokenCacheTests : IDisposable
         Assert.True(operation.Value.IsSuccess);
         Assert.Equal(2, credential.Calls);
         Assert.All(_arm.Aks.Polls, p => Assert.True(p.AuthorizationPresent));
+    }
+
+    [Fact]
+    public async Task ATokenWithRefreshOn_IsRefreshedAtItsRefreshOn_NotFiveMinutesBeforeItExpires()
+    {
+        var credential = new CountingCredential(_arm.Clock) { RefreshIn = TimeSpan.FromMinutes(2) }; // valid for an hour
+        var client = CreateClient(credential);
+
+        var operation = await _arm.Clock.RunAsync(client.RunCommandAsync(WaitUntil.Completed, FakeAksFixture.Cluster, new RunCommandContent("sleep 300")));
+
+        Assert.True(operation.Value.IsSuccess);
+        var after = SinceFirst(credential);
+        Assert.Equal(3, after.Count); // the first token; at its RefreshOn; at the next one's, two minutes later
+        Assert.InRange(after[1], TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(10)); // at the first request after it
+        Assert.InRange(after[2] - after[1], TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task AFailedBackgroundRefresh_KeepsTheTokenAndIsTriedAgain30SecondsLater()
+    {
+        var credential = new CountingCredential(_arm.Clock) { Lifetime = TimeSpan.FromMinutes(10), FailingCalls = new HashSet<int> { 2 } };
+        var client = CreateClient(credential);
+
+        var operation = await _arm.Clock.RunAsync(client.RunCommandAsync(WaitUntil.Completed, FakeAksFixture.Cluster, new RunCommandContent("sleep 400")));
+
+        Assert.True(operation.Value.IsSuccess);
+        var after = SinceFirst(credential);
+        Assert.Equal(3, after.Count); // the first token; the refresh that fails; the one that works
+        Assert.InRange(after[1], TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(10)); // 5 minutes before the token expires
+        Assert.InRange(after[2] - after[1], TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(40)); // not at once: 30 s later
+        Assert.All(_arm.Aks.Polls, p => Assert.Equal((true, false), (p.AuthorizationPresent, p.Status == 401))); // the old token served meanwhile
+        Assert.Single(_arm.Logs.Lines, l => l.Message.Contains("refresh", StringComparison.OrdinalIgnoreCase) && l.Message.Contains("CredentialUnavailableException", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -85,6 +118,18 @@ public sealed class TokenCacheTests : IDisposable
         Assert.All(_arm.Aks.Runs, r => Assert.True(r.ClusterTokenPresent));
     }
 
+    private static List<TimeSpan> SinceFirst(CountingCredential credential)
+    {
+        var times = credential.CallTimes.ToList();
+        return times.Select(t => t - times[0]).ToList();
+    }
+
     private AksRunCommandClient CreateClient(CountingCredential credential) =>
-        new(credential, new AksRunCommandClientOptions { Endpoint = _arm.Endpoint, TimeProvider = _arm.Clock });
+        new(credential, new AksRunCommandClientOptions
+        {
+            Endpoint = _arm.Endpoint,
+            TimeProvider = _arm.Clock,
+            Transport = _arm.Clock.HoldDuringRequests(),
+            LoggerFactory = LoggerFactory.Create(b => b.AddProvider(_arm.Logs)),
+        });
 }

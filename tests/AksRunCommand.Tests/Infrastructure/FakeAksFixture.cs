@@ -47,7 +47,7 @@ public sealed class FakeAksFixture : IDisposable
             TimeProvider = Clock,
             LoggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace)),
             Randomizer = new Random(20261201).NextDouble, // retry jitter, seeded so every run waits the same
-            Transport = Clock.HoldDuringRequests(), // time moves only between answers, never while a request is on the wire
+            Transport = Clock.HoldDuringRequests(), // time moves only while no answer is on its way (a test's own transport: wrap it too)
         };
         configure?.Invoke(options);
         return new AksRunCommandClient(Credential, options);

@@ -75,7 +75,7 @@ public sealed class AfterAcceptTests : IDisposable
     {
         var credential = new CountingCredential(_arm.Clock) { Lifetime = TimeSpan.FromMinutes(2) };
         using var arm = new FakeAksFixture(o => o.ExpectedBearerToken = null);
-        var client = new AksRunCommandClient(credential, new AksRunCommandClientOptions { Endpoint = arm.Endpoint, TimeProvider = arm.Clock });
+        var client = new AksRunCommandClient(credential, new AksRunCommandClientOptions { Endpoint = arm.Endpoint, TimeProvider = arm.Clock, Transport = arm.Clock.HoldDuringRequests() });
         var operation = await client.RunCommandAsync(WaitUntil.Started, FakeAksFixture.Cluster, new RunCommandContent("sleep 600"));
         credential.Failure = new CredentialUnavailableException("az login has expired");
 
@@ -92,7 +92,7 @@ public sealed class AfterAcceptTests : IDisposable
     {
         using var cancel = new CancellationTokenSource();
         using var transport = new CancelOnSend(cancel, new SocketsHttpHandler());
-        var client = _arm.CreateClient(o => o.Transport = transport);
+        var client = _arm.CreateClient(o => o.Transport = _arm.Clock.HoldDuringRequests(transport));
 
         var error = await Assert.ThrowsAsync<RunCommandStartCanceledException>(() => client.RunCommandAsync(WaitUntil.Started, FakeAksFixture.Cluster, new RunCommandContent("ls"), cancel.Token));
 

@@ -58,7 +58,7 @@ public sealed class CommandStarterTests : IDisposable
     public async Task RunCommandAsync_ConnectionReset_ThrowsMayHaveStartedAndNeverResends()
     {
         using var raw = new RawHttpServer().ThenReset().ThenReply(202, "", "Location: " + _arm.Location());
-        var sut = new AksRunCommandClient(_arm.Credential, new AksRunCommandClientOptions { Endpoint = raw.Url, TimeProvider = _arm.Clock });
+        var sut = new AksRunCommandClient(_arm.Credential, new AksRunCommandClientOptions { Endpoint = raw.Url, TimeProvider = _arm.Clock, Transport = _arm.Clock.HoldDuringRequests() });
 
         var error = await Assert.ThrowsAsync<ArmRequestFailedException>(() => sut.RunCommandAsync(WaitUntil.Started, Cluster, new RunCommandContent("ls")));
 

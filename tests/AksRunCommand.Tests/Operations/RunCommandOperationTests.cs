@@ -190,7 +190,7 @@ public sealed class RunCommandOperationTests : IDisposable
     public async Task WaitForCompletionAsync_ConnectionResetOnPoll_RetriesWithBackoff()
     {
         using var raw = new RawHttpServer().ThenReset().ThenReply(200, """{"id":"x","properties":{"provisioningState":"Succeeded","exitCode":0,"logs":"after reset"}}""");
-        var client = new AksRunCommandClient(_credential, new AksRunCommandClientOptions { Endpoint = raw.Url, TimeProvider = _clock });
+        var client = new AksRunCommandClient(_credential, new AksRunCommandClientOptions { Endpoint = raw.Url, TimeProvider = _clock, Transport = _clock.HoldDuringRequests() });
 
         var result = await _clock.RunAsync(client.GetRunCommandOperation(Cluster, FakeAksFixture.CommandId).WaitForCompletionAsync());
 

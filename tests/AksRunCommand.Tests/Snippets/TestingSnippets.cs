@@ -20,15 +20,16 @@ public sealed class TestingSnippets
     public async Task Readme_TestingYourCode()
     {
         #region Snippet:TestingYourCode
-        using var aks = FakeAks.Start();
+        var clock = new ManualClock();                        // fake time: polls, retries and backoff cost no real time
+        using var aks = FakeAks.Start(new FakeAksOptions { TimeProvider = clock });
         aks.When("kubectl rollout status deploy/web")
             .RunningFor(polls: 2)
             .ExitsWith(0, "deployment \"web\" successfully rolled out\n")
             .OnPoll(FakeFault.ServerError(503));              // one flaky poll, retried by the client
 
         var cluster = new ClusterId("00000000-0000-0000-0000-000000000000", "rg1", "aks1");
-        var deployer = new Deployer(aks.CreateClient());      // a real client pointed at the fake
-        bool rolledOut = await deployer.RolloutAsync(cluster, CancellationToken.None);
+        var deployer = new Deployer(aks.CreateClient(o => o.TimeProvider = clock)); // a real client pointed at the fake, on its clock
+        bool rolledOut = await clock.RunAsync(deployer.RolloutAsync(cluster, CancellationToken.None));
 
         Assert.True(rolledOut);
         RecordedRun run = Assert.Single(aks.Runs);            // what your code sent, in domain terms

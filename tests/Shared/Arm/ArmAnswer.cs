@@ -6,7 +6,8 @@ namespace AksRunCommand.Tests.Shared;
 /// <summary>
 /// One answer of a hostile or flaky ARM, for property tests: any status, a Location that is usable, foreign,
 /// absent or garbage, a Retry-After in every form or none or nonsense, a body that is valid, truncated, of the
-/// wrong types, empty or large, or a reset connection. Rendered to raw HTTP for <see cref="RawHttpServer"/>.
+/// wrong types, empty or large, or a reset connection. Rendered to raw HTTP for <see cref="RawHttpServer"/>; every host
+/// an answer names is the server's own or the foreign one, both on loopback, so a request that follows one is seen.
 /// </summary>
 public sealed record ArmAnswer(string Kind, int Status, string? Location, (string Name, string Value)? RetryAfter, string? Body, int? ExitCode)
 {
@@ -17,6 +18,13 @@ public sealed record ArmAnswer(string Kind, int Status, string? Location, (strin
 
     /// <summary>True when this answer accepts a command with an id the client can use (the rule the client applies).</summary>
     public bool AcceptsWithUsableId => Status is 201 or 202 && Location is "same" or "foreign";
+
+    /// <summary>
+    /// True when this answer to the run request is a 2xx without an id the client can use (no Location, garbage, no id,
+    /// an id that is not one visible-ASCII segment, a 200 whose body is no result with an id): the command may be running
+    /// under an id nobody knows, so the client must fail with the request ids and say it may have started.
+    /// </summary>
+    public bool AcceptsWithoutUsableId => Status is >= 200 and < 300 && !AcceptsWithUsableId && Kind != "finished-on-start";
 
     /// <summary>True when this answer proves the run request was not accepted, so the client may send it again.</summary>
     public bool ProvesNotAccepted => Status == 429 || Kind == "missing-cluster-token";
@@ -52,15 +60,21 @@ public sealed record ArmAnswer(string Kind, int Status, string? Location, (strin
         Gen.Select(Gen.OneOf(429, 429), RetryAfters, (status, retryAfter) => new ArmAnswer("throttled", status, null, retryAfter, Error("TooManyRequests"), null)),
         Gen.Const(new ArmAnswer("missing-cluster-token", 400, null, null, Error("MissingAADClusterToken"), null)),
         Gen.Select(Gen.OneOf(400, 401, 403, 404, 409, 413, 500, 502, 503, 504, 301, 307, 204), Gen.OneOf(Error("Boom"), "<html>not json</html>", string.Empty), (status, body) => new ArmAnswer("error", status, status is 301 or 307 ? "same" : null, null, body, null)),
-        Gen.Select(Results, result => result with { Kind = "finished-on-start" }),
+        Gen.Select(Results, result => result with { Kind = result.Kind == "unreadable" ? "unreadable-on-start" : "finished-on-start" }),
         Gen.Const(new ArmAnswer("reset", 0, null, null, null, null)));
 
     /// <summary>Answers to a poll (the GET).</summary>
     public static Gen<ArmAnswer> Poll { get; } = Gen.OneOf(
-        Gen.Select(RetryAfters, Gen.OneOf(Running("Running"), Running("Pending"), Running("running"), string.Empty, "{not json", "[]"), (retryAfter, body) => new ArmAnswer("running", 202, null, retryAfter, body, null)),
+        Gen.Select(RetryAfters, Gen.OneOf(Running("Running"), Running("Pending"), Running("running"), string.Empty, "{not json", "[]"), LocationKinds, (retryAfter, body, location) => new ArmAnswer("running", 202, location, retryAfter, body, null)),
         Results,
         Gen.Select(Gen.OneOf(400, 401, 403, 404, 408, 429, 500, 502, 503, 504, 204, 301), RetryAfters, Gen.OneOf(Error("Boom"), "<html>not json</html>", string.Empty), (status, retryAfter, body) => new ArmAnswer("error", status, null, retryAfter, body, null)),
         Gen.Const(new ArmAnswer("reset", 0, null, null, null, null)));
+
+    /// <summary>Command ids as the service makes them (32 hex digits), drawn from a case so that its seed replays it.</summary>
+    public static Gen<string> CommandIds { get; } = Gen.Select(Gen.ULong, Gen.ULong, (high, low) => $"{high:x16}{low:x16}");
+
+    /// <summary>The request id headers every answer but a reset carries, made from the command id.</summary>
+    public static (string RequestId, string CorrelationRequestId) RequestIds(string commandId) => ("req-" + commandId, "corr-" + commandId);
 
     /// <summary>The raw HTTP answer; null for a reset connection.</summary>
     public string? Render(Uri self, Uri foreign, string commandId)
@@ -70,7 +84,8 @@ public sealed record ArmAnswer(string Kind, int Status, string? Location, (strin
             return null;
         }
 
-        var headers = new List<string> { "x-ms-request-id: req-" + commandId };
+        var (requestId, correlationRequestId) = RequestIds(commandId);
+        var headers = new List<string> { "x-ms-request-id: " + requestId, "x-ms-correlation-request-id: " + correlationRequestId };
         if (Location is { } kind)
         {
             headers.Add("Location: " + kind switch
@@ -80,7 +95,7 @@ public sealed record ArmAnswer(string Kind, int Status, string? Location, (strin
                 "garbage" => "::not a url::",
                 "no-id" => ResultsUrl(self, string.Empty),
                 "bad-id" => ResultsUrl(self, "a%01b"),
-                _ => "https://example.invalid/elsewhere",
+                _ => foreign.GetLeftPart(UriPartial.Authority) + "/elsewhere/operations/1",
             });
         }
 
