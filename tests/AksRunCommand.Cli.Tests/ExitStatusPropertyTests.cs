@@ -10,12 +10,11 @@ public sealed class ExitStatusPropertyTests(ITestOutputHelper output)
     [Fact]
     public async Task Invoke_AnySequenceOfAnswers_ExitsWithTheRemoteCodeOr255()
     {
-        await Gen.Select(ArmAnswer.Start.Array[1, 3], ArmAnswer.Poll.Array[0, 5]).SampleAsync(
-            async (starts, polls) =>
+        await Gen.Select(ArmAnswer.Start.Array[1, 3], ArmAnswer.Poll.Array[0, 5], ArmAnswer.CommandIds).SampleAsync(
+            async (starts, polls, id) =>
             {
                 using var arm = new RawHttpServer();
                 using var foreign = new RawHttpServer();
-                var id = Guid.NewGuid().ToString("N");
                 ArmAnswer.Script(arm, foreign.Url, id, starts, polls);
 
                 arm.Otherwise(
@@ -57,6 +56,6 @@ public sealed class ExitStatusPropertyTests(ITestOutputHelper output)
             writeLine: output.WriteLine,
             iter: 1000,
             threads: 2,
-            print: c => $"start: [{string.Join("; ", c.Item1.Select(a => a.ToString()))}] polls: [{string.Join("; ", c.Item2.Select(a => a.ToString()))}]");
+            print: c => $"start: [{string.Join("; ", c.Item1.Select(a => a.ToString()))}] polls: [{string.Join("; ", c.Item2.Select(a => a.ToString()))}] id: {c.Item3}");
     }
 }
