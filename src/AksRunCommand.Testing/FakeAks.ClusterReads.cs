@@ -13,7 +13,6 @@ public sealed partial class FakeAks
     private readonly List<RecordedClusterRead> _clusterReads = [];
     private readonly Queue<FakeFault> _clusterReadFaults = new();
     private readonly List<ClusterId> _clusterOrder = [];
-    private FakeListBuckets? _listBuckets;
 
     /// <summary>Every managedClusters read received (gets and list pages), in order.</summary>
     public IReadOnlyList<RecordedClusterRead> ClusterReads
@@ -107,11 +106,18 @@ public sealed partial class FakeAks
             return (stamp.Stamp(FakeAnswers.Error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")), 0);
         }
 
-        if (route.Operation != ClusterReadOperation.Get && ListBuckets()?.Take(subscription, route.ResourceGroup) is { Allowed: false } limited)
+        var provider = ProviderBuckets();
+        var limit = provider is null ? (true, 0)
+            : route.Operation == ClusterReadOperation.Get && TryCluster(subscription, route) is { } one ? provider.TakeClusterGet(one)
+            : route.Operation != ClusterReadOperation.Get ? provider.TakeList(subscription, route.ResourceGroup)
+            : (true, 0);
+        if (limit is { Item1: false } limited)
         {
             // The resource provider's own limit: a 429 with Retry-After and no remaining-budget header.
-            var throttled = FakeAnswers.Error(429, "Throttled", $"Too many requests to list managed clusters in {(route.ResourceGroup is null ? $"subscription '{subscription}'" : $"resource group '{route.ResourceGroup}'")}; the limit is per {(route.ResourceGroup is null ? "subscription" : "resource group")}.");
-            throttled.AddHeader("Retry-After", limited.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+            var throttled = route.Operation == ClusterReadOperation.Get
+                ? FakeAnswers.Error(429, "Throttled", $"Too many requests to get managed cluster '{route.ClusterName}'; the limit is per cluster.")
+                : FakeAnswers.Error(429, "Throttled", $"Too many requests to list managed clusters in {(route.ResourceGroup is null ? $"subscription '{subscription}'" : $"resource group '{route.ResourceGroup}'")}; the limit is per {(route.ResourceGroup is null ? "subscription" : "resource group")}.");
+            throttled.AddHeader("Retry-After", limited.Item2.ToString(CultureInfo.InvariantCulture));
             return (throttled, 0);
         }
 
@@ -121,18 +127,21 @@ public sealed partial class FakeAks
         return (stamp.Stamp(answer), count);
     }
 
-    private FakeListBuckets? ListBuckets()
+    private FakeProviderBuckets? ProviderBuckets()
     {
-        if (_options.Throttling is not { } throttling || (throttling.ListCapacity is null && throttling.ListPerResourceGroupCapacity is null))
+        if (_options.Throttling is not { HasProviderLimits: true } throttling)
         {
             return null;
         }
 
         lock (_gate)
         {
-            return _listBuckets ??= new FakeListBuckets(throttling, _options.TimeProvider);
+            return _providerBuckets ??= new FakeProviderBuckets(throttling, _options.TimeProvider);
         }
     }
+
+    private static ClusterId? TryCluster(Guid subscription, FakeClusterReadRoute route) =>
+        route.ResourceGroup is { } group && route.ClusterName is { } name && ClusterId.TryParse($"/subscriptions/{subscription:D}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}", out var id) ? id : null;
 
     private (IResponseMessage, int) GetCluster(Guid subscription, FakeClusterReadRoute route)
     {

@@ -25,6 +25,7 @@ public sealed partial class FakeAks : IDisposable
     private readonly List<RecordedPoll> _polls = [];
     private readonly Dictionary<ClusterId, FakeCluster> _clusters = [];
     private readonly FakeArmBuckets? _buckets;
+    private FakeProviderBuckets? _providerBuckets;
     private readonly List<string> _running = [];
     private readonly CancellationTokenSource _stopping = new();
     private int _peakRunning;
@@ -231,11 +232,23 @@ public sealed partial class FakeAks : IDisposable
             {
                 var throttled = FakeAnswers.Error(429, "TooManyRequests", $"The request for subscription '{cluster.SubscriptionId}' could not be processed due to an excessive volume of traffic. Please try again later.");
                 throttled.AddHeader("Retry-After", retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                throttled.AddHeader(header, "0");
+                if (_options.Throttling!.RemainingHeaders)
+                {
+                    throttled.AddHeader(header, "0");
+                }
+
                 return new FakeAksTarget(cluster, apiVersion, null, throttled, null);
             }
 
-            remaining = (header, left.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            remaining = _options.Throttling!.RemainingHeaders ? (header, left.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
+        }
+
+        // Then the resource provider's "all other APIs" bucket, per subscription: a 429 with Retry-After, no remaining header.
+        if (ProviderBuckets()?.TakeOther(cluster.SubscriptionId) is { Allowed: false } limited)
+        {
+            var throttled = FakeAnswers.Error(429, "Throttled", $"Too many requests to Microsoft.ContainerService in subscription '{cluster.SubscriptionId}'; please retry after {limited.RetryAfterSeconds} second(s).");
+            throttled.AddHeader("Retry-After", limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return new FakeAksTarget(cluster, apiVersion, null, throttled, null);
         }
 
         if (string.IsNullOrEmpty(apiVersion))

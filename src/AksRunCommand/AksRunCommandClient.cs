@@ -137,7 +137,7 @@ public partial class AksRunCommandClient
     }
 
     // The run request; from its acceptance on, every outcome carries the command id.
-    internal async Task<(RunCommandOperation Operation, StartOutcome Started)> StartOperationAsync(ClusterId cluster, RunCommandContent content, RunRequestPolicy policy, CancellationToken cancellationToken)
+    internal async Task<(RunCommandOperation Operation, StartOutcome Started)> StartOperationAsync(ClusterId cluster, RunCommandContent content, RunRequestPolicy policy, CancellationToken cancellationToken, CommandDurations? cohort = null)
     {
         var clusterBuilder = ClusterBuilder(cluster);
         var started = await _starter.StartAsync(clusterBuilder, cluster, content, policy, cancellationToken).ConfigureAwait(false);
@@ -147,7 +147,7 @@ public partial class AksRunCommandClient
             Telemetry.Completed(finished, polls: 0, TimeSpan.Zero); // a 200 on the run request: finished without a poll
         }
 
-        return (CreateOperation(clusterBuilder, cluster, started.CommandId, firstPoll, started.Completed, acceptedHere: true), started);
+        return (CreateOperation(clusterBuilder, cluster, started.CommandId, firstPoll, started.Completed, acceptedHere: true, cohort), started);
     }
 
     /// <summary>The span of one run (<see cref="Telemetry.RunSpan"/>), the command text only when the options allow it.</summary>
@@ -177,10 +177,14 @@ public partial class AksRunCommandClient
         return CreateOperation(ClusterBuilder(cluster), cluster, commandId, TimeSpan.Zero, completed: null);
     }
 
-    private RunCommandOperation CreateOperation(WithResourceNameItemRequestBuilder clusterBuilder, ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed, bool acceptedHere = false)
+    /// <summary>Rebuilds an operation of a fleet run from its id, polled with what the run learns of its commands.</summary>
+    internal RunCommandOperation ResumeOperation(ClusterId cluster, string commandId, CommandDurations? cohort) =>
+        CreateOperation(ClusterBuilder(cluster), cluster, commandId, TimeSpan.Zero, completed: null, acceptedHere: false, cohort);
+
+    private RunCommandOperation CreateOperation(WithResourceNameItemRequestBuilder clusterBuilder, ClusterId cluster, string commandId, TimeSpan firstPoll, CommandResult? completed, bool acceptedHere = false, CommandDurations? cohort = null)
     {
         var poller = new CommandPoller(_adapter, clusterBuilder, cluster, commandId, _options.ApiVersion, _budgets, _options.TimeProvider, _logger);
-        return new RunCommandOperation(poller, _loop, cluster, commandId, firstPoll, _options, _logger, completed, acceptedHere);
+        return new RunCommandOperation(poller, _loop, cluster, commandId, firstPoll, _options, _logger, completed, acceptedHere, cohort, cohort is null ? null : () => _budgets.LimitedByService(cluster.SubscriptionId));
     }
 
     private WithResourceNameItemRequestBuilder ClusterBuilder(ClusterId cluster) =>

@@ -49,6 +49,14 @@ if (args is ["fleet-virtual", var which])
     return 0;
 }
 
+if (args is ["fleet-rp", var rpRow, ..])
+{
+    var fleetRp = rpRow == "uniform" ? FleetBenchmark.Fleet(1000, seed: 1000) : FleetBenchmark.ClusteredFleet(1000, seed: 1000);
+    var runs = rpRow == "two-runs" ? 2 : 1;
+    Console.WriteLine(args.Contains("bound") ? FleetBenchmark.ProviderBound(fleetRp, runs) : await FleetBenchmark.ProviderLimitAsync(fleetRp, runs));
+    return 0;
+}
+
 if (args is ["probe", var probeRuns, ..])
 {
     Console.WriteLine(await Probe.RunAsync(int.Parse(probeRuns, CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : "HTTP/2", args.Length > 3 ? args[3] : null));
@@ -168,6 +176,25 @@ foreach (var (baseline, figures) in new[] { ("naive", naive), ("bound", bound) }
     report.Line("fleet 1000 p95 lag fleet", api.P95Lag, "s", figures.P95Lag, baseline);
     report.Line("fleet 1000 requests per command fleet", api.RequestsPerCommand, "requests", figures.RequestsPerCommand, baseline);
     report.Line("fleet 1000 succeeded fleet", api.Succeeded, "clusters", figures.Succeeded, baseline);
+}
+
+// 7. Fleets at the resource provider's limit (60 burst, 1 a second per subscription for run requests and polls, no
+// headers), the same 1,000 clusters; then durations that cluster as one command's do; then two runs at once.
+foreach (var row in new[] { "uniform", "clustered", "two-runs" })
+{
+    var measured = Child("fleet-rp", row);
+    var rowBound = Child("fleet-rp", row, "bound");
+    var name = $"fleet rp {row}";
+    report.Line($"{name} total time", measured["total-s"], "s", rowBound["total-s"], "bound");
+    if (row == "two-runs")
+    {
+        report.Line($"{name} last run time", measured["last-run-s"], "s", 2 * Child("fleet-rp", "clustered", "bound")["total-s"], "twice one run's bound");
+    }
+
+    report.Line($"{name} 429s", measured["throttled-pct"], "% of requests", 3, "target 3 %");
+    report.Line($"{name} mean lag", measured["mean-lag-s"], "s", measured["mean-lag-s"], "itself");
+    report.Line($"{name} p95 lag", measured["p95-lag-s"], "s", measured["p95-lag-s"], "itself");
+    report.Line($"{name} requests per command", measured["requests-per-command"], "requests", rowBound["requests-per-command"], "bound");
 }
 
 var fleetReal = Child("fleet-real");

@@ -119,7 +119,8 @@ internal sealed class ClusterReader
         var faults = 0;
         for (var attempt = 1; ; attempt++)
         {
-            await _budgets.SpendAsync(subscription, write: false, cancellationToken).ConfigureAwait(false);
+            await _budgets.SpendAsync(subscription, RequestKind.ClusterRead, cancellationToken).ConfigureAwait(false);
+            var sentAt = _options.TimeProvider.GetTimestamp();
             var handler = new ArmResponseHandler();
             var request = prepared.Create();
             KiotaRequestOptions.AddTo(request, handler);
@@ -142,7 +143,7 @@ internal sealed class ClusterReader
 
             var response = handler.Response;
             var retryAfter = RetryAfter.Read(response, _options.TimeProvider, _logger);
-            _budgets.Learn(subscription, write: false, response, response.Status == 429 ? retryAfter : null);
+            _budgets.Learn(subscription, RequestKind.ClusterRead, response, response.Status == 429 ? retryAfter : null, sentAt);
             if (response.Status == 429)
             {
                 // Throttled (by ARM or by the resource provider's list limit): nothing happened, so wait and ask again,

@@ -40,4 +40,13 @@ internal static partial class RunCommandLog
 
     [LoggerMessage(12, LogLevel.Error, "The poll loop failed while handling command {CommandId} ({Step}: {Error}); that command's waiters got the error, the loop goes on")]
     public static partial void LoopFault(ILogger logger, string commandId, string step, string error);
+
+    [LoggerMessage(13, LogLevel.Information, "The service throttled subscription {Subscription} (429, Retry-After {Pause}); from now on the client learns its rate from the answers, at {Rate:0.###} request(s) a second now")]
+    public static partial void FirstThrottle(ILogger logger, Guid subscription, TimeSpan pause, double rate);
+
+    [LoggerMessage(14, LogLevel.Debug, "Subscription {Subscription}: 429, rate down to {Rate:0.###} request(s) a second, pause {Pause}")]
+    public static partial void RateDecreased(ILogger logger, Guid subscription, double rate, TimeSpan pause);
+
+    [LoggerMessage(15, LogLevel.Debug, "Subscription {Subscription}: rate up to {Rate:0.###} request(s) a second")]
+    public static partial void RateIncreased(ILogger logger, Guid subscription, double rate);
 }

@@ -74,6 +74,28 @@ internal static class Telemetry
         "aks.runcommand.operations.active", "{operation}", "Operations the client's poll loop is waiting for.");
 
     /// <summary>A span of the library with the attributes every one of them carries; null when nobody listens.</summary>
+    public const string SubscriptionId = "aks.runcommand.subscription_id";
+
+    // The budgets of every live client, for the request-rate gauge (weakly: a client that goes away takes its own).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Polling.RequestBudgets, object> Budgets = [];
+
+    public static readonly ObservableGauge<double> RequestRate = Meter.CreateObservableGauge(
+        "aks.runcommand.subscription.request_rate", ObserveRates, "{request}/s", "The request rate the client allows itself per subscription, learned from the service's answers (its 429s).");
+
+    /// <summary>Puts a client's budgets under the request-rate gauge.</summary>
+    public static void Observe(Polling.RequestBudgets budgets) => Budgets.AddOrUpdate(budgets, budgets);
+
+    private static IEnumerable<Measurement<double>> ObserveRates()
+    {
+        foreach (var (budgets, _) in Budgets)
+        {
+            foreach (var (subscription, rate) in budgets.LearnedRates)
+            {
+                yield return new Measurement<double>(rate, new KeyValuePair<string, object?>(SubscriptionId, subscription.ToString("D")));
+            }
+        }
+    }
+
     public static Activity? Start(string name, ClusterId cluster, string? commandId = null)
     {
         var activity = Source.StartActivity(name, ActivityKind.Internal);

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using AksRunCommand.Diagnostics;
 using AksRunCommand.Operations;
+using AksRunCommand.Polling;
 
 namespace AksRunCommand.Fleets;
 
@@ -20,6 +21,7 @@ internal sealed class FleetRunner
     private readonly FleetRunOptions _options;
     private readonly IReadOnlyList<ClusterId> _clusters;
     private readonly Lock _gate = new();
+    private readonly CommandDurations _durations = new(); // the run's commands are one command: their durations are alike
     private int _starting;
     private int _running;
     private int _succeeded;
@@ -165,7 +167,7 @@ internal sealed class FleetRunner
         RunCommandOperation operation;
         if (plan.ResumeId is { } resumed)
         {
-            operation = _client.GetRunCommandOperation(cluster, resumed);
+            operation = _client.ResumeOperation(cluster, resumed, _durations);
             run.Started(operation, null);
         }
         else
@@ -175,7 +177,7 @@ internal sealed class FleetRunner
             {
                 long? sendBy = _options.MaxWait is { } limit ? turn + (long)(limit.TotalSeconds * _client.TimeProvider.TimestampFrequency) : null;
                 var policy = new RunRequestPolicy(journal?.For(cluster), UntilAccepted: true, sendBy);
-                (operation, var started) = await _client.StartOperationAsync(cluster, _content, policy, cancellationToken).ConfigureAwait(false);
+                (operation, var started) = await _client.StartOperationAsync(cluster, _content, policy, cancellationToken, _durations).ConfigureAwait(false);
                 run.Started(operation, started);
             }
             catch (RunCommandStartCanceledException e)

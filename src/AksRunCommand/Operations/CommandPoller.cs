@@ -65,6 +65,7 @@ internal sealed class CommandPoller
     private async Task<PollAnswer> SendAsync(System.Diagnostics.Activity? span, int retry, CancellationToken cancellationToken)
     {
         ArmResponse response;
+        var sentAt = _timeProvider.GetTimestamp();
         try
         {
             var handler = new ArmResponseHandler();
@@ -79,7 +80,7 @@ internal sealed class CommandPoller
             return PollAnswer.Transient(ArmErrors.NoAnswerToPoll(_clusterId, _commandId, fault), null, null); // no answer (a broken connection, HttpClient's timeout)
         }
 
-        _budgets.Learn(_clusterId.SubscriptionId, write: false, response, response.Status == 429 ? RetryAfter.Read(response, _timeProvider, _logger) : null);
+        _budgets.Learn(_clusterId.SubscriptionId, RequestKind.Poll, response, response.Status == 429 ? RetryAfter.Read(response, _timeProvider, _logger) : null, sentAt);
         Telemetry.Answered(span, response, Telemetry.PollRequest, retry + 1);
         switch (response.Status)
         {

@@ -79,7 +79,7 @@ internal sealed class CommandStarter
             bool spent;
             try
             {
-                spent = await _budgets.SpendAsync(cluster.SubscriptionId, write: true, policy.SendBy, cancellationToken).ConfigureAwait(false);
+                spent = await _budgets.SpendAsync(cluster.SubscriptionId, RequestKind.Run, policy.SendBy, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException canceled) when (cancellationToken.IsCancellationRequested)
             {
@@ -98,11 +98,13 @@ internal sealed class CommandStarter
             KiotaRequestOptions.AddTo(request, handler, guard);
             ClientRequestIds.AddTo(request, span);
             int attempt;
+            long sentAt;
             ArmResponse response;
             try
             {
                 attempt = journal is null ? sends + 1 : await journal.IntentAsync().ConfigureAwait(false); // on disk before the request goes out
                 sends++;
+                sentAt = _options.TimeProvider.GetTimestamp();
                 try
                 {
                     await _adapter.SendNoContentAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -123,7 +125,8 @@ internal sealed class CommandStarter
                 request.Content?.Dispose(); // the serialization writer's pooled stream
             }
 
-            _budgets.Learn(cluster.SubscriptionId, write: true, response, response.Status == 429 ? RetryAfter.Read(response, _options.TimeProvider, _logger) : null);
+            var throttledFor = response.Status == 429 ? RetryAfter.Read(response, _options.TimeProvider, _logger) ?? TimeSpan.FromSeconds(1) : (TimeSpan?)null;
+            _budgets.Learn(cluster.SubscriptionId, RequestKind.Run, response, throttledFor, sentAt);
             Telemetry.Answered(span, response, Telemetry.RunRequest, sends);
             if (response.IsSuccess)
             {
@@ -158,9 +161,8 @@ internal sealed class CommandStarter
             if (response.Status == 429 && (policy.UntilAccepted || ++throttled <= _options.Retry.MaxRetries))
             {
                 // The service did not accept it: send it again once the budget (paused for the Retry-After) allows.
-                var pause = _budgets.For(cluster.SubscriptionId, write: true).PausedFor() ?? TimeSpan.Zero;
-                Telemetry.Retrying(span, Telemetry.RunRequest, 429, null, pause, sends);
-                RunCommandLog.Retrying(_logger, "Run request", "HTTP 429", sends, pause);
+                Telemetry.Retrying(span, Telemetry.RunRequest, 429, null, throttledFor!.Value, sends);
+                RunCommandLog.Retrying(_logger, "Run request", "HTTP 429", sends, throttledFor.Value);
                 continue;
             }
 

@@ -24,6 +24,9 @@ public class RunCommandOperation : IPolledCommand
     private readonly List<IProgress<RunCommandProgress>> _observers = [];
     private readonly bool _acceptedHere; // the service accepted it from this client just now: its duration is known
     private readonly string? _apiVersion;
+    private readonly CommandDurations? _cohort; // its fleet run's finished durations (null for a command of its own)
+    private readonly Func<bool>? _requestsAreScarce; // true once the service throttled the subscription
+    private TimeSpan _lastSeenRunning;
     private int _pollCount;
     private int _retries;
     private volatile Activity? _traceParent; // the span of the wait that asked for the loop's polls
@@ -36,8 +39,10 @@ public class RunCommandOperation : IPolledCommand
         Id = string.Empty;
     }
 
-    internal RunCommandOperation(CommandPoller poller, PollLoop loop, ClusterId cluster, string commandId, TimeSpan firstPollAfter, AksRunCommandClientOptions options, ILogger logger, CommandResult? completed = null, bool acceptedHere = false)
+    internal RunCommandOperation(CommandPoller poller, PollLoop loop, ClusterId cluster, string commandId, TimeSpan firstPollAfter, AksRunCommandClientOptions options, ILogger logger, CommandResult? completed = null, bool acceptedHere = false, CommandDurations? cohort = null, Func<bool>? requestsAreScarce = null)
     {
+        _cohort = cohort;
+        _requestsAreScarce = requestsAreScarce;
         _acceptedHere = acceptedHere;
         _apiVersion = options.ApiVersion;
         _poller = poller;
@@ -204,6 +209,7 @@ public class RunCommandOperation : IPolledCommand
             {
                 var result = answer.Result!;
                 _value = result;
+                _cohort?.Record(DurationOf(result, elapsed));
                 var progress = new RunCommandProgress(Id, result.ProvisioningState, elapsed, count, true, TimeSpan.Zero);
                 RunCommandLog.Completed(_logger!, Id, result.ProvisioningState, result.ExitCode, elapsed, count);
                 Telemetry.Completed(result, count, _acceptedHere ? elapsed : null);
@@ -214,7 +220,13 @@ public class RunCommandOperation : IPolledCommand
             case PollAnswerKind.Running:
             {
                 var state = _state = answer.State ?? _state;
-                var next = PollDelays.Next(_polling, count, elapsed, answer.Delay > TimeSpan.Zero ? answer.Delay : null, Cluster, Id);
+                _lastSeenRunning = elapsed;
+                var retryAfter = answer.Delay > TimeSpan.Zero ? answer.Delay : (TimeSpan?)null;
+
+                // When requests are what the subscription is short of, aim where its fleet's commands finished.
+                var next = _cohort is { } cohort && _requestsAreScarce?.Invoke() == true && cohort.Aim(elapsed) is { } aimed
+                    ? RetryAfter.AsFloor(aimed, retryAfter)
+                    : PollDelays.Next(_polling, count, elapsed, retryAfter, Cluster, Id);
                 var progress = new RunCommandProgress(Id, state, elapsed, count, false, next);
                 RunCommandLog.Polled(_logger!, Id, state, elapsed, count, next);
                 Report(progress);
@@ -249,6 +261,11 @@ public class RunCommandOperation : IPolledCommand
             CommandId = Id,
         },
     };
+
+    // Finished between the last poll that saw it running and this one: the service's own duration where it fits there.
+    private TimeSpan DurationOf(CommandResult result, TimeSpan elapsed) =>
+        result.Duration is { } measured && measured >= _lastSeenRunning && measured <= elapsed ? measured
+        : _lastSeenRunning > TimeSpan.Zero ? (_lastSeenRunning + elapsed) / 2 : elapsed;
 
     private void Report(RunCommandProgress progress)
     {

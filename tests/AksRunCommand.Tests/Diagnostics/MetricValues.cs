@@ -16,6 +16,10 @@ internal static class MetricValues
         return sum;
     }
 
+    /// <summary>The last values of a gauge at the points with one attribute.</summary>
+    public static IReadOnlyList<double> Gauge(this MetricSnapshot metric, (string Key, object Value) tag) =>
+        [.. Matching(metric, tag).Select(p => p.GetGaugeLastValueDouble())];
+
     public static (long Count, double Sum) Histogram(this MetricSnapshot metric, (string Key, object Value) tag)
     {
         var point = Assert.Single(Matching(metric, tag));
@@ -25,9 +29,14 @@ internal static class MetricValues
     public static IEnumerable<string> Points(this MetricSnapshot metric) => metric.MetricPoints.Select(point =>
     {
         var tags = string.Join(",", Tags(point).Select(t => $"{t.Key}={t.Value}"));
-        var value = metric.MetricType == MetricType.Histogram
-            ? $"count={point.GetHistogramCount()} sum={point.GetHistogramSum()}"
-            : metric.MetricType is MetricType.DoubleSum or MetricType.DoubleSumNonMonotonic ? point.GetSumDouble().ToString(System.Globalization.CultureInfo.InvariantCulture) : point.GetSumLong().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var value = metric.MetricType switch
+        {
+            MetricType.Histogram => $"count={point.GetHistogramCount()} sum={point.GetHistogramSum()}",
+            MetricType.DoubleSum or MetricType.DoubleSumNonMonotonic => point.GetSumDouble().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            MetricType.DoubleGauge => point.GetGaugeLastValueDouble().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            MetricType.LongGauge => point.GetGaugeLastValueLong().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => point.GetSumLong().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         return $"{{{tags}}} {value}";
     });
 

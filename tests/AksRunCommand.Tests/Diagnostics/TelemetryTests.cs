@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AksRunCommand.Diagnostics;
 using AksRunCommand.Tests.Infrastructure;
+using AksRunCommand.Polling;
 using AksRunCommand.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -187,7 +188,8 @@ public sealed class TelemetryTests : IDisposable
         using var metrics = Sdk.CreateMeterProviderBuilder().AddMeter(AksRunCommandDiagnostics.MeterName).AddInMemoryExporter(exported).Build();
         var sut = _arm.CreateClient(o => o.Polling = PollingStrategy.Fixed(TimeSpan.FromSeconds(5)));
 
-        var operation = await _arm.Clock.RunAsync(sut.RunCommandAsync(WaitUntil.Started, FakeAksFixture.Cluster, new RunCommandContent("ls")));
+        var cluster = new ClusterId(Guid.Parse("c0ffee00-4242-4000-8000-000000000022"), "rg1", "clustername1"); // a subscription only this test uses: the rate gauge reads every client's
+        var operation = await _arm.Clock.RunAsync(sut.RunCommandAsync(WaitUntil.Started, cluster, new RunCommandContent("ls")));
         var activeWhileRunning = new List<long>();
         var progress = new SynchronousProgress(p =>
         {
@@ -210,6 +212,8 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal(1, values["aks.runcommand.throttled_responses"].Sum(("aks.runcommand.request", "run")));
         Assert.Equal(1, values["aks.runcommand.retries"].Sum(("aks.runcommand.request", "run")));
         Assert.Equal(0, values["aks.runcommand.operations.active"].Sum());
+        var rate = Assert.Single(values["aks.runcommand.subscription.request_rate"].Gauge(("aks.runcommand.subscription_id", cluster.SubscriptionId.ToString("D"))));
+        Assert.InRange(rate, LearnedRate.MinimumRate, LearnedRate.InitialRate); // the 429 took the learned rate below where it started
         var polls = values["aks.runcommand.command.polls"].Histogram(("aks.runcommand.outcome", "succeeded"));
         Assert.Equal((1, 2.0), polls);
         var duration = values["aks.runcommand.command.duration"].Histogram(("aks.runcommand.outcome", "succeeded"));
