@@ -30,7 +30,7 @@ public sealed class FleetSelectionTests : IDisposable
         Assert.Equal(ClusterReadOperation.List, Assert.Single(_cli.Fake.ClusterReads).Operation);
         Assert.Contains($"aks-run: selected 3 cluster(s) in subscription {SubscriptionA} matching --tag ENV=prod.", run.StderrLines);
         using var json = JsonDocument.Parse(run.Stdout);
-        Assert.Equal(3, json.RootElement.GetArrayLength());
+        Assert.Equal(3, json.RootElement.GetProperty("results").GetArrayLength());
     }
 
     [Fact]
@@ -103,15 +103,24 @@ public sealed class FleetSelectionTests : IDisposable
     }
 
     [Fact]
-    public async Task ClustersFromStdin_StillNeedNoClusterRead()
+    public async Task ClustersFromStdin_PreflightedWithOneGetEach_OrNoneWithNoPreflight()
     {
-        _cli.Stdin = $"/subscriptions/{SubscriptionA}/resourcegroups/rg/providers/Microsoft.ContainerService/managedClusters/from-graph\n"; // az graph query ... -o tsv prints ids so
+        var graph = $"/subscriptions/{SubscriptionA}/resourcegroups/rg/providers/Microsoft.ContainerService/managedClusters/from-graph\n"; // az graph query ... -o tsv prints ids so
 
-        var run = await _cli.RunAsync("fleet", "-c", "echo hi", "--clusters", "-", "--endpoint", _cli.Fake.Endpoint.ToString());
+        _cli.Stdin = graph;
+        var withoutPreflight = await _cli.RunAsync("fleet", "-c", "echo hi", "--clusters", "-", "--no-preflight", "--endpoint", _cli.Fake.Endpoint.ToString());
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(0, withoutPreflight.ExitCode);
         Assert.Equal("from-graph", Assert.Single(_cli.Fake.Runs).Cluster.ClusterName);
         Assert.Empty(_cli.Fake.ClusterReads);
+
+        _cli.Stdin = graph;
+        var preflighted = await _cli.RunAsync("fleet", "-c", "echo hi", "--clusters", "-", "--endpoint", _cli.Fake.Endpoint.ToString());
+
+        Assert.Equal(0, preflighted.ExitCode);
+        Assert.Equal(2, _cli.Fake.Runs.Count);
+        var read = Assert.Single(_cli.Fake.ClusterReads);
+        Assert.Equal((ClusterReadOperation.Get, "from-graph"), (read.Operation, read.ClusterName));
     }
 
     [Fact]
@@ -125,27 +134,33 @@ public sealed class FleetSelectionTests : IDisposable
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.Equal(
             ["rg-prod-eus/aks-prod-eus-1", "rg-prod-eus/aks-prod-eus-2", "rg-prod-weu/aks-prod-weu-1", "rg-prod-weu/aks-prod-weu-2", "rg-prod-weu/aks-prod-weu-norun"],
-            json.RootElement.EnumerateArray().Select(r => ClusterId.Parse(r.GetProperty("cluster").GetString()!)).Select(c => $"{c.ResourceGroupName}/{c.ClusterName}"));
-        Assert.Equal("aks-run: 5 cluster(s): 3 Succeeded, 1 NonZeroExit, 1 Refused.", run.StderrLines[^1]);
+            json.RootElement.GetProperty("results").EnumerateArray().Select(r => ClusterId.Parse(r.GetProperty("cluster").GetString()!)).Select(c => $"{c.ResourceGroupName}/{c.ClusterName}"));
+        Assert.Equal("aks-run: 5 cluster(s): 3 Succeeded, 1 NonZeroExit, 1 Skipped.", run.StderrLines[^1]); // the run-command-disabled one, from the list: no GET, no run request
         Assert.Empty(_cli.Fake.ClusterReads); // the driver's own fake saw nothing: the emulator answered
     }
 
     [Fact]
-    public async Task ReadInfo_NamedClusters_OneGetEachWithTheirPreflightOrTheirRefusal()
+    public async Task Preflight_NamedClusters_OneGetEach_SkipsTheStoppedAndTheMissing_NoRunRequest()
     {
         var stopped = Add(SubscriptionA, "rg", "aks-stopped").Stopped().Id;
         var healthy = Add(SubscriptionA, "rg", "aks-healthy").Id;
         var gone = Add(SubscriptionB, "rg", "aks-gone").DoesNotExist().Id;
-        var client = _cli.Fake.CreateClient(o => o.TimeProvider = _cli.Clock);
+        var locked = Add(SubscriptionB, "rg", "aks-locked").Id;
+        _cli.Fake.OnClusterReads(FakeFault.ArmError(403, "AuthorizationFailed", "no read")); // the first GET: a refusal that is not a reason to skip
 
-        var reads = await _cli.Clock.RunAsync(ClusterSelection.ReadInfoAsync(client, [stopped, healthy, gone, healthy], maxParallel: 2, CancellationToken.None));
+        var run = await _cli.RunAsync("fleet", "-c", "echo hi", "--cluster", locked.ResourceId, "--cluster", stopped.ResourceId, "--cluster", healthy.ResourceId, "--cluster", gone.ResourceId, "--max-parallel", "1", "--endpoint", _cli.Fake.Endpoint.ToString(), "--dry-run", "-o", "json");
 
-        Assert.Equal("power state Stopped: start it with az aks start", reads.Info[stopped].CannotRunCommandReason);
-        Assert.Null(reads.Info[healthy].CannotRunCommandReason);
-        Assert.Equal(404, reads.Failed[gone].Status);
-        Assert.Equal(2, reads.Info.Count);
-        Assert.Equal(3, _cli.Fake.ClusterReads.Count); // one GET per cluster, the duplicate read once
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var rows = json.RootElement.GetProperty("clusters").EnumerateArray().ToDictionary(r => ClusterId.Parse(r.GetProperty("cluster").GetString()!), r => (Action: r.GetProperty("action").GetString(), Reason: r.GetProperty("reason").GetString()));
+        Assert.Equal(("Skip", "power state Stopped: start it with az aks start"), rows[stopped]);
+        Assert.Equal(("Skip", "not found: ARM answered a GET of the cluster with HTTP 404 ResourceNotFound"), rows[gone]);
+        Assert.Equal(("Run", null), rows[healthy]);
+        Assert.Equal(("Run", null), rows[locked]); // a GET refused otherwise skips nothing: the run request will tell
+        Assert.Equal(4, _cli.Fake.ClusterReads.Count); // one GET per cluster
         Assert.All(_cli.Fake.ClusterReads, r => Assert.Equal(ClusterReadOperation.Get, r.Operation));
+        Assert.Empty(_cli.Fake.Runs);
+        Assert.Equal("aks-run: dry run: 4 cluster(s): 2 to run in 1 wave(s) (2), 2 skipped; nothing was sent.", run.StderrLines[^1]);
     }
 
     private FakeCluster Add(string subscription, string resourceGroup, string name) => _cli.Fake.Cluster(new ClusterId(subscription, resourceGroup, name));

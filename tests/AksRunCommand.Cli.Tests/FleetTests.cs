@@ -20,14 +20,21 @@ public sealed class FleetTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("aks-run: no cluster given (--clusters, --cluster or --subscription): running on the emulated fleet of 14 clusters in 3 subscriptions", run.StderrLines[0], StringComparison.Ordinal);
         using var json = JsonDocument.Parse(run.Stdout);
-        var results = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["summary", "waves", "results"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        var results = json.RootElement.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(14, results.Count);
-        Assert.All(results, r => Assert.Equal(["cluster", "id", "provisioningState", "exitCode", "startedAt", "finishedAt", "logs", "reason", "error"], r.EnumerateObject().Select(p => p.Name)));
+        Assert.All(results, r => Assert.Equal(["cluster", "outcome", "wave", "id", "provisioningState", "exitCode", "startedAt", "finishedAt", "logs", "reason", "error"], r.EnumerateObject().Select(p => p.Name)));
         Assert.Equal(7, results.Count(r => r.GetProperty("exitCode").ValueKind == JsonValueKind.Number && r.GetProperty("exitCode").GetInt32() == 0));
         Assert.Contains(results, r => r.GetProperty("error").GetString()?.Contains("KubernetesPerformanceError", StringComparison.Ordinal) == true);
-        Assert.Contains(results, r => r.GetProperty("cluster").GetString()!.EndsWith("/aks-dev-stopped", StringComparison.Ordinal) && r.GetProperty("error").GetString()!.StartsWith("HTTP 409 OperationNotAllowed: Operation is not allowed because the managed cluster", StringComparison.Ordinal));
-        Assert.Contains(results, r => r.GetProperty("cluster").GetString()!.EndsWith("/aks-prod-weu-norun", StringComparison.Ordinal) && r.GetProperty("error").GetString()!.Contains("Run command is disabled", StringComparison.Ordinal));
-        Assert.Equal("aks-run: 14 cluster(s): 7 Succeeded, 1 NonZeroExit, 1 ProvisioningFailed, 5 Refused.", run.StderrLines[^1]);
+        Assert.Contains(results, r => r.GetProperty("cluster").GetString()!.EndsWith("/aks-dev-stopped", StringComparison.Ordinal) && r.GetProperty("outcome").GetString() == "Skipped" && r.GetProperty("error").GetString() == "power state Stopped: start it with az aks start; nothing was sent");
+        Assert.Contains(results, r => r.GetProperty("cluster").GetString()!.EndsWith("/aks-prod-weu-norun", StringComparison.Ordinal) && r.GetProperty("outcome").GetString() == "Skipped" && r.GetProperty("error").GetString()!.StartsWith("apiServerAccessProfile.disableRunCommand is true", StringComparison.Ordinal));
+        Assert.Contains(results, r => r.GetProperty("cluster").GetString()!.EndsWith("/aks-dev-deleted", StringComparison.Ordinal) && r.GetProperty("outcome").GetString() == "Skipped");
+        Assert.All(results.Where(r => r.GetProperty("outcome").GetString() != "Skipped"), r => Assert.Equal(1, r.GetProperty("wave").GetInt32()));
+        var summary = json.RootElement.GetProperty("summary");
+        Assert.Equal((14, false, 3), (summary.GetProperty("total").GetInt32(), summary.GetProperty("allSucceeded").GetBoolean(), summary.GetProperty("counts").GetProperty("Skipped").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("stopReason").ValueKind);
+        Assert.Equal(11, json.RootElement.GetProperty("waves").EnumerateArray().Single().GetProperty("total").GetInt32());
+        Assert.Equal("aks-run: 14 cluster(s): 7 Succeeded, 1 NonZeroExit, 1 ProvisioningFailed, 2 Refused, 3 Skipped.", run.StderrLines[^1]);
     }
 
     [Fact]

@@ -8,9 +8,11 @@ namespace AksRunCommand.Cli.Commands;
 /// <c>aks-run fleet</c>: one command on many clusters, inside ARM's request budget, resumable from a journal.
 /// Clusters are named (<c>--clusters FILE|-</c>, <c>--cluster ID</c>) or selected through ARM's managedClusters list
 /// (<c>--subscription</c>, with <c>--resource-group</c> and <c>--tag</c>), never both; with neither, the emulated fleet.
-/// Exit status: 0 when every cluster's command ran and exited 0; 1 when any did not; 255 when the tool itself
-/// could not work (bad arguments, an unreadable cluster list, a selection that matched nothing, an unusable journal),
-/// before any run request.
+/// Clusters that cannot run a command are skipped before any run request (the preflight); a rollout starts a canary,
+/// then waves, and stops starting once failures pass a budget; a dry run prints the plan and sends nothing.
+/// Exit status: 0 when every cluster's command ran and exited 0 (skipped clusters aside, unless --strict), and for a
+/// dry run; 1 when any did not; 255 when the tool itself could not work (bad arguments, an unreadable cluster list,
+/// a selection that matched nothing, an unusable journal), before any run request.
 /// </summary>
 internal static class FleetCommand
 {
@@ -36,13 +38,19 @@ internal static class FleetCommand
         var journal = new Option<string>("--journal") { Description = "A JSON Lines journal: rerunning with it resumes, waiting for the commands already started and starting only the clusters never attempted." };
         var resend = new Option<bool>("--resend-possibly-started") { Description = "With --journal: send the run request again where an earlier one got no answer (it may have been accepted)." };
         var logsDir = new Option<string>("--logs-dir") { Description = "Write each cluster's logs to DIR/<subscription>/<resource group>/<cluster>.log." };
-        var output = new Option<string>("--output", "-o") { Description = "table (at the end), json (one array at the end) or jsonl (one object per cluster as it finishes).", DefaultValueFactory = _ => "table" };
-        output.AcceptOnlyFromAmong("table", "json", "jsonl");
+        var output = new Option<string>("--output", "-o") { Description = "table (at the end), json (one report at the end: counts, waves, results), jsonl (one object per cluster as it finishes) or markdown (a report for a CI job summary, failures first).", DefaultValueFactory = _ => "table" };
+        output.AcceptOnlyFromAmong("table", "json", "jsonl", "markdown");
+        var rollout = new RolloutOptions();
 
         var fleet = new Command("fleet", "Run a command on many clusters, inside ARM's request budget; exits 0 when every one ran and exited 0, 1 otherwise.")
         {
             command, files, clusterFile, clusterIds, subscriptions, resourceGroups, tags, maxParallel, journal, resend, shared.Timeout, logsDir, shared.Endpoint, shared.ApiVersion, output, shared.Emulator, shared.Verbose,
         };
+        foreach (var option in rollout.All)
+        {
+            fleet.Options.Add(option);
+        }
+
         fleet.SetAction((parse, ct) => FailureGuard.RunAsync(host, parse.GetValue(shared.Verbose), async () =>
         {
             // Every flag is checked before anything is read or sent.
@@ -82,9 +90,21 @@ internal static class FleetCommand
                 MaxWait = parse.GetValue(shared.Timeout) is { } s ? TimeSpan.FromSeconds(s) : null,
                 Progress = status,
             };
-            var printer = new FleetOutput(host, parse.GetValue(output)!, parse.GetValue(logsDir));
-            var summary = new FleetSummary();
-            var run = client.RunOnFleetAsync(clusters, content, options, ct);
+            rollout.Apply(parse, options);
+            var format = parse.GetValue(output)!;
+
+            // Selected clusters are preflighted from what ARM's list said; named ones with one GET each.
+            var listed = selection is null ? null : clusters.Select(c => chosen.Info[c]).ToList();
+            if (parse.GetValue(rollout.DryRun))
+            {
+                var plan = listed is null ? await client.PlanFleetAsync(clusters, content, options, ct) : await client.PlanFleetAsync(listed, content, options, ct);
+                FleetPlanOutput.Write(host, format, plan);
+                return 0;
+            }
+
+            var printer = new FleetOutput(host, format, parse.GetValue(logsDir));
+            var summary = new FleetSummary(options.SkippedIsFailure);
+            var run = listed is null ? client.RunOnFleetAsync(clusters, content, options, ct) : client.RunOnFleetAsync(listed, content, options, ct);
             await status.WatchAsync(async () =>
             {
                 await foreach (var outcome in run)
@@ -94,8 +114,8 @@ internal static class FleetCommand
                     printer.Finished(outcome);
                 }
             });
-            printer.Done(clusters);
-            status.Summary(summary);
+            printer.Done(clusters, summary);
+            status.Summary(summary, options.JournalPath);
             if (ct.IsCancellationRequested)
             {
                 status.Stopped(summary, options.JournalPath);

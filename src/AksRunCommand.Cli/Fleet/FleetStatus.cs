@@ -35,7 +35,7 @@ internal sealed class FleetStatus(CliHost host) : IProgress<FleetProgress>
 
     public void Report(FleetProgress value)
     {
-        _live?.Status(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{value.Total} clusters: {value.Waiting} waiting · {value.Starting} starting · {value.Running} running · {value.Succeeded} succeeded · {value.Failed} failed")));
+        _live?.Status(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{value.Total} clusters: {value.Waiting} waiting · {value.Starting} starting · {value.Running} running · {value.Succeeded} succeeded · {value.Failed} failed · {value.Skipped} skipped")));
     }
 
     public void Finished(FleetOutcome outcome, int total)
@@ -63,7 +63,18 @@ internal sealed class FleetStatus(CliHost host) : IProgress<FleetProgress>
         }
     }
 
-    public void Summary(FleetSummary summary) => host.Error.WriteLine($"aks-run: {summary}.");
+    /// <summary>The counts, and when the rollout stopped, why and how to go on.</summary>
+    public void Summary(FleetSummary summary, string? journal)
+    {
+        host.Error.WriteLine($"aks-run: {summary}.");
+        if (summary.StopReason is not null)
+        {
+            var unsent = summary.Count(FleetOutcomeKind.NotStarted);
+            host.Error.WriteLine(journal is null
+                ? $"aks-run: {unsent} cluster(s) were sent nothing. Fix the cause, then run them again (with --journal, a rerun starts only what was never started)."
+                : $"aks-run: {unsent} cluster(s) were sent nothing. Fix the cause, then run the same command again with --journal {journal}: it starts only what was never started, and runs nothing twice.");
+        }
+    }
 
     /// <summary>After Ctrl+C or SIGTERM: what keeps running, what was not sent, and how to go on.</summary>
     public void Stopped(FleetSummary summary, string? journal)

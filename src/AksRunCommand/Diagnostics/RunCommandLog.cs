@@ -49,4 +49,13 @@ internal static partial class RunCommandLog
 
     [LoggerMessage(15, LogLevel.Debug, "Subscription {Subscription}: rate up to {Rate:0.###} request(s) a second")]
     public static partial void RateIncreased(ILogger logger, Guid subscription, double rate);
+
+    [LoggerMessage(16, LogLevel.Warning, "The preflight could not read cluster {Cluster} ({Error}); it is not skipped: its run request will tell")]
+    public static partial void PreflightReadFailed(ILogger logger, string cluster, string error);
+
+    [LoggerMessage(17, LogLevel.Information, "Fleet wave {Wave} starts: {Count} cluster(s)")]
+    public static partial void WaveStarting(ILogger logger, int wave, int count);
+
+    [LoggerMessage(18, LogLevel.Warning, "The rollout stopped: {Reason}; running commands are waited for, nothing new starts")]
+    public static partial void RolloutStopped(ILogger logger, string reason);
 }

@@ -39,6 +39,8 @@ internal static class Telemetry
     public const string FleetMaxParallel = "aks.runcommand.fleet.max_parallel";
     public const string FleetSucceeded = "aks.runcommand.fleet.succeeded";
     public const string FleetFailed = "aks.runcommand.fleet.failed";
+    public const string FleetSkipped = "aks.runcommand.fleet.skipped";
+    public const string FleetStopReason = "aks.runcommand.fleet.stop_reason";
 
     /// <summary>Values of <see cref="Request"/>: which ARM request a throttle or a retry was of.</summary>
     public const string RunRequest = "run";

@@ -51,8 +51,11 @@ internal sealed record ClusterPlan(ClusterId Cluster, ClusterHistory? History, F
         ClusterPlan Settle(FleetOutcome outcome) => new(cluster, history, outcome, null);
     }
 
-    /// <summary>The outcome when the run stops before this cluster's turn: what is known, with every id known.</summary>
-    public FleetOutcome NotReached(string why)
+    /// <summary>
+    /// The outcome when the run stops before this cluster's turn (cancelled, or the rollout stopped: then
+    /// <paramref name="stopReason"/> says why): what is known, with every id known.
+    /// </summary>
+    public FleetOutcome NotReached(string why, int? wave = null, string? stopReason = null)
     {
         if (Settled is { } settled)
         {
@@ -62,12 +65,18 @@ internal sealed record ClusterPlan(ClusterId Cluster, ClusterHistory? History, F
         if (ResumeId is { } id)
         {
             return new FleetOutcome(Cluster, FleetOutcomeKind.WaitStopped, id, null, null, fromJournal: true,
-                errorLine: $"{why} before waiting for command {id} again (from the journal); it keeps running on the cluster");
+                errorLine: $"{why} before waiting for command {id} again (from the journal); it keeps running on the cluster", wave: wave, stopReason: stopReason);
         }
 
         return EarlierUnanswered
             ? new FleetOutcome(Cluster, FleetOutcomeKind.MayHaveStarted, null, null, null, fromJournal: true,
-                errorLine: $"{why} before the run request was sent again; an earlier one got no answer, so the command may have started")
-            : new FleetOutcome(Cluster, FleetOutcomeKind.NotStarted, null, null, null, errorLine: $"{why} before this cluster's turn; nothing was sent");
+                errorLine: $"{why} before the run request was sent again; an earlier one got no answer, so the command may have started", wave: wave, stopReason: stopReason)
+            : new FleetOutcome(Cluster, FleetOutcomeKind.NotStarted, null, null, null, errorLine: $"{why} before this cluster's turn; nothing was sent", wave: wave, stopReason: stopReason);
     }
+
+    /// <summary>The outcome when the preflight found the cluster unable to run a command: nothing is sent now.</summary>
+    public FleetOutcome Skip(string reason) => EarlierUnanswered
+        ? new FleetOutcome(Cluster, FleetOutcomeKind.MayHaveStarted, null, null, null, fromJournal: true,
+            errorLine: $"skipped ({reason}); an earlier run's request got no answer, so the command may have started")
+        : new FleetOutcome(Cluster, FleetOutcomeKind.Skipped, null, null, null, errorLine: $"{reason}; nothing was sent");
 }

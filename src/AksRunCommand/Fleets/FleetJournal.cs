@@ -121,6 +121,11 @@ internal sealed class FleetJournal : IDisposable
     public Task FinishedAsync(FleetOutcome outcome) => AppendAsync(new FleetJournalEntry(
         FleetJournalEntry.Finished, outcome.Cluster.ResourceId, CommandId: outcome.CommandId, Kind: outcome.Kind.ToString(), State: outcome.ProvisioningState, ExitCode: outcome.ExitCode, Error: outcome.ErrorLine));
 
+    public Task WaveAsync(int wave, IEnumerable<ClusterId> clusters) =>
+        AppendAsync(new FleetJournalEntry(FleetJournalEntry.WaveStarted, Wave: wave, Clusters: [.. clusters.Select(c => c.ResourceId)]));
+
+    public Task StoppedAsync(string reason) => AppendAsync(new FleetJournalEntry(FleetJournalEntry.Stopped, Error: reason));
+
     public void Dispose()
     {
         _file.Dispose();

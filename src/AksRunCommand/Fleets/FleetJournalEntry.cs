@@ -18,7 +18,9 @@ internal sealed record FleetJournalEntry(
     [property: JsonPropertyName("exitCode")] int? ExitCode = null,
     [property: JsonPropertyName("error")] string? Error = null,
     [property: JsonPropertyName("fingerprint")] string? Fingerprint = null,
-    [property: JsonPropertyName("version")] int? Version = null)
+    [property: JsonPropertyName("version")] int? Version = null,
+    [property: JsonPropertyName("wave")] int? Wave = null,
+    [property: JsonPropertyName("clusters")] IReadOnlyList<string>? Clusters = null)
 {
     /// <summary>The header: format version and the fingerprint of the command and context.</summary>
     public const string Run = "run";
@@ -37,6 +39,12 @@ internal sealed record FleetJournalEntry(
 
     /// <summary>The command's result was seen.</summary>
     public const string Finished = "finished";
+
+    /// <summary>A wave started (<see cref="Wave"/>, its <see cref="Clusters"/>): the rollout's record, read by people, not by reruns.</summary>
+    public const string WaveStarted = "wave";
+
+    /// <summary>The rollout stopped (<see cref="Error"/> says why): nothing new started after this line.</summary>
+    public const string Stopped = "stop";
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

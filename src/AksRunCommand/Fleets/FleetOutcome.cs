@@ -3,8 +3,10 @@ namespace AksRunCommand;
 /// <summary>What happened on one cluster of a fleet run. Failures are outcomes, not exceptions; once a command started, its id is here.</summary>
 public sealed class FleetOutcome
 {
-    internal FleetOutcome(ClusterId cluster, FleetOutcomeKind kind, string? commandId, CommandResult? result, Exception? error, bool fromJournal = false, string? provisioningState = null, int? exitCode = null, string? errorLine = null)
+    internal FleetOutcome(ClusterId cluster, FleetOutcomeKind kind, string? commandId, CommandResult? result, Exception? error, bool fromJournal = false, string? provisioningState = null, int? exitCode = null, string? errorLine = null, int? wave = null, string? stopReason = null)
     {
+        Wave = wave;
+        StopReason = stopReason;
         Cluster = cluster;
         Kind = kind;
         CommandId = commandId;
@@ -45,6 +47,18 @@ public sealed class FleetOutcome
 
     /// <summary>True when the command ran and exited 0.</summary>
     public bool IsSuccess => Kind == FleetOutcomeKind.Succeeded;
+
+    /// <summary>The wave the cluster belonged to (0 for the canary, then 1, 2, ...); null when it was in none (settled by an earlier run, or skipped).</summary>
+    public int? Wave { get; }
+
+    /// <summary>Why the rollout stopped before this cluster's turn (the canary failed, the failure budget was exceeded); null otherwise.</summary>
+    public string? StopReason { get; }
+
+    /// <summary>True unless the command ran and exited 0, or the cluster was skipped (a skip is a failure too when <paramref name="skippedIsFailure"/>, as with <see cref="FleetRunOptions.SkippedIsFailure"/>).</summary>
+    /// <param name="skippedIsFailure">Count a skipped cluster as a failure.</param>
+    public bool IsFailure(bool skippedIsFailure = false) => !IsSuccess && (Kind != FleetOutcomeKind.Skipped || skippedIsFailure);
+
+    internal FleetOutcome InWave(int wave) => new(Cluster, Kind, CommandId, Result, Error, FromJournal, ProvisioningState, ExitCode, ErrorLine, wave, StopReason);
 
     // One short line for tables and CI logs; the whole message stays in Error.
     private static string? Describe(FleetOutcomeKind kind, Exception? error, CommandResult? result) => (kind, error) switch

@@ -38,4 +38,11 @@ public enum FleetOutcomeKind
     /// started, its result cannot be read, and it is never sent again, not even with <see cref="FleetRunOptions.ResendPossiblyStarted"/>.
     /// </summary>
     AcceptedWithoutId = 8,
+
+    /// <summary>
+    /// The preflight found the cluster unable to run a command (stopped, run command disabled, not in a usable
+    /// provisioning state, gone): nothing was sent. Decided again by every run. A failure only with
+    /// <see cref="FleetRunOptions.SkippedIsFailure"/>.
+    /// </summary>
+    Skipped = 9,
 }

@@ -1,6 +1,6 @@
 namespace AksRunCommand;
 
-/// <summary>How <see cref="AksRunCommandClient.RunOnFleetAsync"/> runs one command on many clusters.</summary>
+/// <summary>How <c>AksRunCommandClient.RunOnFleetAsync</c> runs one command on many clusters.</summary>
 public sealed class FleetRunOptions
 {
     /// <summary>Default <see cref="MaxParallel"/>: 20.</summary>
@@ -54,4 +54,98 @@ public sealed class FleetRunOptions
 
     /// <summary>Told of every change: how many clusters wait, start, run, and have finished each way.</summary>
     public IProgress<FleetProgress>? Progress { get; set; }
+
+    private int _canary;
+    private int? _waveSize;
+    private IReadOnlyList<double>? _waves;
+    private TimeSpan _wavePause;
+
+    /// <summary>
+    /// Before any run request, read each cluster (one GET, inside the read budget; none for clusters given with their
+    /// <see cref="ManagedClusterInfo"/>) and skip those that cannot run a command (stopped, run command disabled, not in
+    /// a usable provisioning state, gone): a <see cref="FleetOutcomeKind.Skipped"/> outcome with the reason, nothing
+    /// sent. Default false (the CLI's fleet turns it on). A skip is decided again by every run, never recorded.
+    /// </summary>
+    public bool Preflight { get; set; }
+
+    /// <summary>Count a skipped cluster as a failure (for <see cref="FailureBudget"/> and <see cref="FleetSummary.AllSucceeded"/>); default false.</summary>
+    public bool SkippedIsFailure { get; set; }
+
+    /// <summary>
+    /// The first this many clusters (in the order given) run alone, as a canary; the rest start only if every one of
+    /// them succeeded. 0 (the default): no canary. 0 to 1,000.
+    /// </summary>
+    public int Canary
+    {
+        get => _canary;
+        set => _canary = value is >= 0 and <= 1000
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Canary), value, "Canary must be 0 to 1,000 clusters.");
+    }
+
+    /// <summary>
+    /// After the canary, the clusters run in waves of this many; a wave starts when the one before finished and
+    /// <see cref="WavePause"/> passed (<see cref="MaxParallel"/> still caps each). Null (the default): one wave. 1 to
+    /// 100,000; not together with <see cref="Waves"/>.
+    /// </summary>
+    public int? WaveSize
+    {
+        get => _waveSize;
+        set
+        {
+            if (value is not null && (value < 1 || value > 100_000))
+            {
+                throw new ArgumentOutOfRangeException(nameof(WaveSize), value, "WaveSize must be 1 to 100,000 clusters, or null for one wave.");
+            }
+
+            if (value is not null && _waves is not null)
+            {
+                throw new ArgumentException("WaveSize and Waves both divide the clusters into waves: set one of them.", nameof(WaveSize));
+            }
+
+            _waveSize = value;
+        }
+    }
+
+    /// <summary>
+    /// After the canary, the waves as cumulative percentages of the remaining clusters, for example 10, 30, 100: the
+    /// first wave takes the first 10 %, the second up to 30 %, the last the rest (each wave at least one cluster).
+    /// Ascending, each more than 0 and at most 100, the last 100. Not together with <see cref="WaveSize"/>.
+    /// </summary>
+    public IReadOnlyList<double>? Waves
+    {
+        get => _waves;
+        set
+        {
+            if (value is not null)
+            {
+                if (value.Count == 0 || value[^1] != 100 || value.Any(p => p is <= 0 or > 100) || value.Zip(value.Skip(1)).Any(p => p.Second <= p.First))
+                {
+                    throw new ArgumentException($"Waves must be ascending cumulative percentages, each more than 0 and at most 100, the last 100 (for example 10, 30, 100); got {string.Join(", ", value)}.", nameof(Waves));
+                }
+
+                if (_waveSize is not null)
+                {
+                    throw new ArgumentException("WaveSize and Waves both divide the clusters into waves: set one of them.", nameof(Waves));
+                }
+            }
+
+            _waves = value is null ? null : [.. value];
+        }
+    }
+
+    /// <summary>The pause between a wave's end and the next wave's start (the canary counts as a wave); default zero, at most a day.</summary>
+    public TimeSpan WavePause
+    {
+        get => _wavePause;
+        set => _wavePause = value >= TimeSpan.Zero && value <= TimeSpan.FromDays(1)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(WavePause), value, "WavePause must be zero to one day.");
+    }
+
+    /// <summary>
+    /// Once more clusters than this failed (this run's outcomes; see <see cref="FleetFailureBudget"/>), nothing new
+    /// starts: running commands are waited for, the rest are reported not started. Null (the default): no limit.
+    /// </summary>
+    public FleetFailureBudget? FailureBudget { get; set; }
 }

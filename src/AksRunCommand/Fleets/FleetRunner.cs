@@ -20,18 +20,23 @@ internal sealed class FleetRunner
     private readonly RunCommandContent _content;
     private readonly FleetRunOptions _options;
     private readonly IReadOnlyList<ClusterId> _clusters;
+    private readonly IReadOnlyDictionary<ClusterId, ManagedClusterInfo>? _info;
     private readonly Lock _gate = new();
     private readonly CommandDurations _durations = new(); // the run's commands are one command: their durations are alike
     private int _starting;
     private int _running;
     private int _succeeded;
     private int _failed;
+    private int _skipped;
     private int _begun;
+    private int _failures; // this run's failures, for the canary and the failure budget
+    private string? _stopReason;
 
-    public FleetRunner(AksRunCommandClient client, IReadOnlyList<ClusterId> clusters, RunCommandContent content, FleetRunOptions options)
+    public FleetRunner(AksRunCommandClient client, IReadOnlyList<ClusterId> clusters, IReadOnlyDictionary<ClusterId, ManagedClusterInfo>? info, RunCommandContent content, FleetRunOptions options)
     {
         _client = client;
         _clusters = clusters;
+        _info = info;
         _content = content;
         _options = options;
     }
@@ -67,49 +72,96 @@ internal sealed class FleetRunner
             {
                 span?.SetTag(Telemetry.FleetSucceeded, _succeeded);
                 span?.SetTag(Telemetry.FleetFailed, _failed);
+                span?.SetTag(Telemetry.FleetSkipped, _skipped);
+                span?.SetTag(Telemetry.FleetStopReason, _stopReason);
             }
         }
     }
 
-    // Never throws: every cluster gets exactly one outcome.
+    /// <summary>What the run would do, decided as a run decides it (journal read without holding it, preflight reads), with no run request.</summary>
+    public async Task<FleetPlan> PlanAsync(CancellationToken cancellationToken)
+    {
+        var histories = _options.JournalPath is { } path && File.Exists(path) ? FleetJournal.ReadOnly(path, _content) : null;
+        var rollout = await FleetRollout.DecideAsync(_client, Plans(histories), _info, _options, cancellationToken).ConfigureAwait(false);
+        return rollout.ToPlan();
+    }
+
+    private List<ClusterPlan> Plans(IReadOnlyDictionary<ClusterId, ClusterHistory>? histories) =>
+        [.. _clusters.Select(c => ClusterPlan.Decide(c, histories?.GetValueOrDefault(c), _options.ResendPossiblyStarted))];
+
+    // Never throws: every cluster gets exactly one outcome. The rollout is followed in order: what earlier runs settled,
+    // the preflight's skips, the commands an earlier run started (waited for whatever the rollout decides), then the
+    // waves, each after the one before finished and the pause passed; once the rollout stops, nothing new starts.
     private async Task ProduceAsync(FleetJournal? journal, ChannelWriter<FleetOutcome> outcomes, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(_options.MaxParallel);
-        var running = new List<Task>();
+        var resumed = new List<Task>();
         try
         {
             Report();
-            var plans = _clusters.Select(c => ClusterPlan.Decide(c, journal?.Clusters.GetValueOrDefault(c), _options.ResendPossiblyStarted)).ToList();
-            for (var i = 0; i < plans.Count; i++)
+            var plans = Plans(journal?.Clusters);
+            FleetRollout rollout;
+            try
             {
-                var plan = plans[i];
-                if (plan.Settled is { } earlier)
+                rollout = await FleetRollout.DecideAsync(_client, plans, _info, _options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                foreach (var plan in plans)
                 {
                     Begin();
-                    Emit(outcomes, earlier);
-                    continue;
+                    Emit(outcomes, plan.NotReached("the run was cancelled"), counts: false);
                 }
 
-                try
-                {
-                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    foreach (var left in plans.Skip(i))
-                    {
-                        Begin();
-                        Emit(outcomes, left.NotReached("the run was cancelled"));
-                    }
-
-                    break;
-                }
-
-                Begin();
-                running.Add(RunOneAsync(plan, journal, slots, outcomes, cancellationToken));
+                return;
             }
 
-            await Task.WhenAll(running).ConfigureAwait(false);
+            foreach (var settled in rollout.Settled)
+            {
+                Begin();
+                Emit(outcomes, settled.Settled!, counts: false);
+            }
+
+            foreach (var (plan, reason) in rollout.Skipped)
+            {
+                Begin();
+                Emit(outcomes, plan.Skip(reason), counts: true);
+            }
+
+            var run = new Starts(journal, slots, outcomes, cancellationToken);
+            await StartEachAsync(rollout.Resumed, wave: null, run, resumed).ConfigureAwait(false);
+            for (var w = 0; w < rollout.Waves.Count; w++)
+            {
+                var wave = rollout.Waves[w];
+                if (StopReason is null && w > 0 && _options.WavePause > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await Task.Delay(_options.WavePause, _client.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // reported below, as the wave's clusters not reached
+                    }
+                }
+
+                if (StopReason is null && !cancellationToken.IsCancellationRequested)
+                {
+                    RunCommandLog.WaveStarting(_client.Logger, wave.Number, wave.Clusters.Count);
+                    await RecordAsync(journal, j => j.WaveAsync(wave.Number, wave.Clusters.Select(p => p.Cluster))).ConfigureAwait(false);
+                }
+
+                var started = new List<Task>();
+                await StartEachAsync(wave.Clusters, wave.Number, run, started).ConfigureAwait(false);
+                await Task.WhenAll(started).ConfigureAwait(false);
+            }
+
+            await Task.WhenAll(resumed).ConfigureAwait(false);
+            if (StopReason is { } stop)
+            {
+                RunCommandLog.RolloutStopped(_client.Logger, stop);
+                await RecordAsync(journal, j => j.StoppedAsync(stop)).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -117,25 +169,92 @@ internal sealed class FleetRunner
         }
     }
 
-    private async Task RunOneAsync(ClusterPlan plan, FleetJournal? journal, SemaphoreSlim slots, ChannelWriter<FleetOutcome> outcomes, CancellationToken cancellationToken)
+    // Starts each cluster as a slot frees up. Once the run is cancelled, or (in a wave) the rollout stopped, the rest are
+    // reported not reached, with the stop's reason; commands already started are left to finish.
+    private async Task StartEachAsync(IReadOnlyList<ClusterPlan> clusters, int? wave, Starts run, List<Task> started)
+    {
+        for (var i = 0; i < clusters.Count; i++)
+        {
+            var why = Halted(wave, run);
+            if (why is null)
+            {
+                try
+                {
+                    await run.Slots.WaitAsync(run.Cancellation).ConfigureAwait(false);
+                    why = Halted(wave, run);
+                    if (why is not null)
+                    {
+                        run.Slots.Release();
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    why = Halted(wave, run) ?? "the run was cancelled";
+                }
+            }
+
+            if (why is not null)
+            {
+                var stop = wave is null ? null : StopReason;
+                foreach (var left in clusters.Skip(i))
+                {
+                    Begin();
+                    Emit(run.Outcomes, left.NotReached(why, wave, stop), counts: false);
+                }
+
+                return;
+            }
+
+            Begin();
+            started.Add(RunOneAsync(clusters[i], wave, run));
+        }
+    }
+
+    // Why nothing more starts: cancelled, or (for a wave, not for commands an earlier run started) the rollout stopped.
+    private string? Halted(int? wave, Starts run) => wave is not null && StopReason is { } stop ? $"the rollout stopped ({stop})"
+        : run.Cancellation.IsCancellationRequested ? "the run was cancelled"
+        : null;
+
+    private async Task RecordAsync(FleetJournal? journal, Func<FleetJournal, Task> write)
+    {
+        if (journal is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await write(journal).ConfigureAwait(false); // the rollout's record for people; a rerun decides from the clusters' lines
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            RunCommandLog.JournalWriteFailed(_client.Logger, "(rollout record)", e.GetType().Name);
+        }
+    }
+
+    private async Task RunOneAsync(ClusterPlan plan, int? wave, Starts run)
     {
         await Task.Yield();
         FleetOutcome outcome;
         try
         {
-            outcome = await RunAsync(plan, journal, cancellationToken).ConfigureAwait(false);
+            outcome = await RunAsync(plan, run.Journal, run.Cancellation).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             // The last resort (a telemetry listener that throws, say): still one outcome, nothing claimed that is not known.
             outcome = new FleetOutcome(plan.Cluster, plan.ResumeId is null ? FleetOutcomeKind.MayHaveStarted : FleetOutcomeKind.WaitFailed, plan.ResumeId, null, e);
         }
+
+        try
+        {
+            // Counted before the slot is free, so that the next start sees a stop this outcome causes.
+            Emit(run.Outcomes, wave is { } number ? outcome.InWave(number) : outcome, counts: true);
+        }
         finally
         {
-            slots.Release();
+            run.Slots.Release();
         }
-
-        Emit(outcomes, outcome);
     }
 
     // One run span per cluster, whether it is started now or waited for again from the journal.
@@ -229,18 +348,55 @@ internal sealed class FleetRunner
         }
     }
 
-    private void Emit(ChannelWriter<FleetOutcome> outcomes, FleetOutcome outcome)
+    // Counts the outcome and, when it is this run's failure, decides whether the rollout stops: the canary failed, or the
+    // failures passed the budget. One place changes the stop, under the one lock.
+    private void Emit(ChannelWriter<FleetOutcome> outcomes, FleetOutcome outcome, bool counts)
     {
-        if (outcome.IsSuccess)
+        lock (_gate)
         {
-            Move(ref _succeeded, +1);
-        }
-        else
-        {
-            Move(ref _failed, +1);
+            if (outcome.IsSuccess)
+            {
+                _succeeded++;
+            }
+            else if (outcome.Kind == FleetOutcomeKind.Skipped)
+            {
+                _skipped++;
+            }
+            else
+            {
+                _failed++;
+            }
+
+            if (counts && outcome.IsFailure(_options.SkippedIsFailure))
+            {
+                _failures++;
+                if (_stopReason is null && outcome.Wave == 0)
+                {
+                    _stopReason = $"the canary failed: {outcome.Cluster.ClusterName} ended {outcome.Kind}";
+                }
+                else if (_stopReason is null && _options.FailureBudget is { } budget && _failures > budget.AllowedOf(_clusters.Count))
+                {
+                    var allowed = budget.AllowedOf(_clusters.Count);
+                    _stopReason = budget.Count is not null
+                        ? $"the failure budget was exceeded: {_failures} cluster(s) failed, {allowed} allowed"
+                        : $"the failure budget was exceeded: {_failures} cluster(s) failed, {allowed} allowed ({budget} of {_clusters.Count})";
+                }
+            }
         }
 
+        Report();
         outcomes.TryWrite(outcome);
+    }
+
+    private string? StopReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopReason;
+            }
+        }
     }
 
     private void Begin()
@@ -271,11 +427,14 @@ internal sealed class FleetRunner
         FleetProgress now;
         lock (_gate)
         {
-            now = new FleetProgress(_clusters.Count, _clusters.Count - _begun, _starting, _running, _succeeded, _failed);
+            now = new FleetProgress(_clusters.Count, _clusters.Count - _begun, _starting, _running, _succeeded, _failed, _skipped);
         }
 
         progress.Report(now);
     }
+
+    // What every start of one run shares.
+    private sealed record Starts(FleetJournal? Journal, SemaphoreSlim Slots, ChannelWriter<FleetOutcome> Outcomes, CancellationToken Cancellation);
 
     // What a cluster's run span records: the command id once accepted, polls and retries, the outcome.
     private sealed class RunTrace(Activity? span)
