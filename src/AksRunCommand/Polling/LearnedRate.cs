@@ -6,7 +6,8 @@ namespace AksRunCommand.Polling;
 /// and tells nothing but a 429 with Retry-After. A subscription not heard from yet starts small and doubles its rate
 /// each second of answers (slow start), so an unknown low limit costs a handful of 429s, not a burst of them (reaching
 /// the configured ceiling unthrottled, it lets ARM's own buckets be the limit, bursts included); past the
-/// first 429, each answer adds a little (additive increase: <see cref="IncreasePerSecond"/> a second, doubled for every
+/// first 429, each answer adds a little (additive increase: <see cref="IncreasePerSecond"/> a second, times the rate
+/// below 1/s so a small share of a limit costs few 429s, doubled for every
 /// <see cref="ProbeAfter"/> without a 429, so a limit that rose is found again in minutes) and a 429 takes it down to
 /// <see cref="Decrease"/> of itself, or half when the round before was refused too (a limit far below the rate is
 /// reached in a few rounds), once per round: a 429 of a request sent before the last decrease changes nothing, it
@@ -28,7 +29,7 @@ internal sealed class LearnedRate
     /// <summary>What a 429 leaves of the rate when the round before was refused too: half.</summary>
     public const double SteepDecrease = 0.5;
 
-    /// <summary>Additive increase once past slow start, in requests a second per second of answers.</summary>
+    /// <summary>Additive increase once past slow start, in requests a second per second of answers (times the rate below 1/s).</summary>
     public const double IncreasePerSecond = 0.001;
 
     /// <summary>The time without a 429 after which the additive increase doubles (and again after each as long).</summary>
@@ -48,6 +49,7 @@ internal sealed class LearnedRate
     private long _refilledAt;
     private long _pausedUntil;
     private long _decreasedAt = long.MinValue / 2; // far in the past, with room to subtract from now
+    private long _roundEndedAt = long.MinValue / 2; // when the pause the last decrease began ended (or ends)
     private double _threshold = double.PositiveInfinity;
     private bool _oneAtResume;
 
@@ -118,8 +120,13 @@ internal sealed class LearnedRate
         else
         {
             var quiet = (_clock.GetTimestamp() - _decreasedAt) / (double)_clock.TimestampFrequency;
+            var scale = Math.Min(1, Rate);
             var probing = Math.Pow(2, Math.Min(10, Math.Floor(quiet / ProbeAfter.TotalSeconds)));
-            Rate = Math.Min(_ceiling, Rate + (IncreasePerSecond * probing / Rate)); // at Rate answers a second: + increase a second
+            // At Rate answers a second: + increase x min(1, Rate) a second. Below 1/s the increase shrinks with the rate:
+            // whatever the rate, a cycle from a decrease back to the limit served 200 x rate² requests per 429, a 429 in
+            // 3.5 at 0.1/s (alone, or one of ten learners sharing 1/s); now one in 12. Scaling by the square would be one
+            // in 20, but two learners sharing a limit would no longer converge to halves (the larger grows faster).
+            Rate = Math.Min(_ceiling, Rate + (IncreasePerSecond * probing * scale / Rate));
         }
 
         return Math.Floor(Math.Log(Rate, 1.1)) != Math.Floor(Math.Log(before, 1.1));
@@ -138,8 +145,11 @@ internal sealed class LearnedRate
             return false; // sent before the last decrease: its round was answered already
         }
 
-        var steep = SlowStart || now - _decreasedAt < RoundAfterRound.TotalSeconds * _clock.TimestampFrequency; // slow start overshoots up to twice
+        // Refused again within a little of the end of the last round's pause (not of its decrease: a Retry-After of 5 s or more
+        // would always exceed that): the limit is far below, halve. Slow start overshoots up to twice.
+        var steep = SlowStart || now - _roundEndedAt < RoundAfterRound.TotalSeconds * _clock.TimestampFrequency;
         _decreasedAt = now;
+        _roundEndedAt = _pausedUntil;
         Rate = Math.Max(MinimumRate, Rate * (steep ? SteepDecrease : Decrease));
         _threshold = Rate; // slow start ends here for good
         _tokens = Math.Min(_tokens, 0); // the service's bucket is empty: after the pause, one request at once, then the new rate
