@@ -67,6 +67,11 @@ internal sealed class FleetStatus(CliHost host) : IProgress<FleetProgress>
     public void Summary(FleetSummary summary, string? journal)
     {
         host.Error.WriteLine($"aks-run: {summary}.");
+        if (summary.SkippedIsFailure && summary.Count(FleetOutcomeKind.Skipped) is > 0 and var skipped)
+        {
+            host.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"aks-run: --strict: the {skipped} skipped cluster(s) count as failures."));
+        }
+
         if (summary.StopReason is not null)
         {
             var unsent = summary.Count(FleetOutcomeKind.NotStarted);
