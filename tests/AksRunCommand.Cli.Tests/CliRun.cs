@@ -14,9 +14,9 @@ public sealed class CliDriver : IDisposable
     public const string Subscription = "11111111-2222-3333-4444-555555555555";
     public const string Token = "cli-token-SENTINEL-4d2c";
 
-    public CliDriver(bool requireToken = true, bool startFake = true)
+    public CliDriver(bool requireToken = true, bool startFake = true, FakeArmThrottling? throttling = null)
     {
-        _fake = startFake ? FakeAks.Start(new FakeAksOptions { TimeProvider = Clock, ExpectedBearerToken = requireToken ? Token : null }) : null;
+        _fake = startFake ? FakeAks.Start(new FakeAksOptions { TimeProvider = Clock, ExpectedBearerToken = requireToken ? Token : null, Throttling = throttling }) : null;
         Environment["AKS_RUN_ACCESS_TOKEN"] = Token;
         WorkingDirectory = Directory.CreateTempSubdirectory("aks-run-cli-").FullName;
     }
