@@ -6,8 +6,8 @@ namespace AksRunCommand.Polling;
 /// and tells nothing but a 429 with Retry-After. A subscription not heard from yet starts small and doubles its rate
 /// each second of answers (slow start), so an unknown low limit costs a handful of 429s, not a burst of them (reaching
 /// the configured ceiling unthrottled, it lets ARM's own buckets be the limit, bursts included); past the
-/// first 429, each answer adds a little (additive increase: <see cref="IncreasePerSecond"/> a second, times the rate
-/// below 1/s so a small share of a limit costs few 429s, doubled for every
+/// first 429, each answer adds a little (additive increase: <see cref="IncreasePerSecond"/> a second, scaled down while
+/// rounds serve fewer than <see cref="AnswersPerRound"/> answers, so a small share of a limit costs few 429s; doubled for every
 /// <see cref="ProbeAfter"/> without a 429, so a limit that rose is found again in minutes) and a 429 takes it down to
 /// <see cref="Decrease"/> of itself, or half when the round before was refused too (a limit far below the rate is
 /// reached in a few rounds), once per round: a 429 of a request sent before the last decrease changes nothing, it
@@ -29,7 +29,7 @@ internal sealed class LearnedRate
     /// <summary>What a 429 leaves of the rate when the round before was refused too: half.</summary>
     public const double SteepDecrease = 0.5;
 
-    /// <summary>Additive increase once past slow start, in requests a second per second of answers (times the rate below 1/s).</summary>
+    /// <summary>Additive increase once past slow start, in requests a second per second of answers (scaled down while rounds are short).</summary>
     public const double IncreasePerSecond = 0.001;
 
     /// <summary>The time without a 429 after which the additive increase doubles (and again after each as long).</summary>
@@ -37,6 +37,12 @@ internal sealed class LearnedRate
 
     // Rounds refused one after the other (the second within this time of the first) decrease steeply.
     private static readonly TimeSpan RoundAfterRound = TimeSpan.FromSeconds(5);
+
+    /// <summary>The answers a round (from one decrease to the next) should serve: 100, a 429 in about 100 requests.</summary>
+    public const int AnswersPerRound = 100;
+
+    // The least the additive increase is scaled to.
+    private const double MinimumIncreaseScale = 1.0 / 256;
 
     /// <summary>The lowest rate: one request in 20 seconds.</summary>
     public const double MinimumRate = 0.05;
@@ -52,6 +58,9 @@ internal sealed class LearnedRate
     private long _roundEndedAt = long.MinValue / 2; // when the pause the last decrease began ended (or ends)
     private double _threshold = double.PositiveInfinity;
     private bool _oneAtResume;
+    private double _increaseScale = 1; // answers a round (smoothed) / AnswersPerRound, at most 1
+    private long _answersThisRound;
+    private double _roundAnswers; // answers a round, smoothed
 
     /// <param name="ceiling">The configured rate it never goes above (ARM's documented reads and writes a second).</param>
     /// <param name="ceilingBurst">The burst allowed once slow start reached the ceiling unthrottled (ARM's documented buckets): there, ARM's own buckets are the limit.</param>
@@ -106,6 +115,7 @@ internal sealed class LearnedRate
     public bool Answered()
     {
         var before = Rate;
+        _answersThisRound++;
         if (SlowStart)
         {
             // Doubles once per second of answers (a round): answers that come back at once must not grow it past what
@@ -120,13 +130,8 @@ internal sealed class LearnedRate
         else
         {
             var quiet = (_clock.GetTimestamp() - _decreasedAt) / (double)_clock.TimestampFrequency;
-            var scale = Math.Min(1, Rate);
-            var probing = Math.Pow(2, Math.Min(10, Math.Floor(quiet / ProbeAfter.TotalSeconds)));
-            // At Rate answers a second: + increase x min(1, Rate) a second. Below 1/s the increase shrinks with the rate:
-            // whatever the rate, a cycle from a decrease back to the limit served 200 x rate² requests per 429, a 429 in
-            // 3.5 at 0.1/s (alone, or one of ten learners sharing 1/s); now one in 12. Scaling by the square would be one
-            // in 20, but two learners sharing a limit would no longer converge to halves (the larger grows faster).
-            Rate = Math.Min(_ceiling, Rate + (IncreasePerSecond * probing * scale / Rate));
+            var probing = Math.Pow(2, Math.Min(10, Math.Floor(quiet * _increaseScale / ProbeAfter.TotalSeconds)));
+            Rate = Math.Min(_ceiling, Rate + (IncreasePerSecond * probing * _increaseScale / Rate)); // at Rate answers a second: + increase a second
         }
 
         return Math.Floor(Math.Log(Rate, 1.1)) != Math.Floor(Math.Log(before, 1.1));
@@ -148,6 +153,18 @@ internal sealed class LearnedRate
         // Refused again within a little of the end of the last round's pause (not of its decrease: a Retry-After of 5 s or more
         // would always exceed that): the limit is far below, halve. Slow start overshoots up to twice.
         var steep = SlowStart || now - _roundEndedAt < RoundAfterRound.TotalSeconds * _clock.TimestampFrequency;
+        if (!steep)
+        {
+            // A round that served few answers before its 429 increased too fast for the share this learner has (a low
+            // limit, or many learners on one): the increase, and the minute after which it doubles, scale with the answers
+            // rounds serve (smoothed; full from AnswersPerRound). Learners sharing a limit see rounds alike, so they keep
+            // alike increases and still converge to equal shares (a scale each learner drives on its own, toward exactly
+            // AnswersPerRound, drifted apart: shares of 94 and 6 %).
+            _roundAnswers = _roundAnswers is 0 ? _answersThisRound : (0.75 * _roundAnswers) + (0.25 * _answersThisRound);
+            _increaseScale = Math.Clamp(_roundAnswers / AnswersPerRound, MinimumIncreaseScale, 1);
+        }
+
+        _answersThisRound = 0;
         _decreasedAt = now;
         _roundEndedAt = _pausedUntil;
         Rate = Math.Max(MinimumRate, Rate * (steep ? SteepDecrease : Decrease));

@@ -75,9 +75,9 @@ public sealed class LearnedRateTests(ITestOutputHelper output)
     }
 
     // Two processes of one principal, each learning alone from its own 429s, as TCP flows do. Measured over the second hour
-    // of two: the first learner's share 44.7-61.7 % over the three cases (46.0-50.7 % when the increase did not scale
-    // with the rate below 1/s, at 28.7 % 429s for small shares: see Learners_SharingALimit_KeepTheir429sAFewPercent);
-    // together 1.00/s; 429s 1.7-1.8 % of requests.
+    // of two: the first learner's share 39.4-56.7 % over the three cases (46.0-50.7 % when the increase did not scale
+    // with the rounds, at 28.7 % 429s for small shares: see Learners_SharingALimit_KeepTheir429sAFewPercent);
+    // together 1.00/s; 429s 1.5-1.6 % of requests.
     [Theory]
     [InlineData(0, Ceiling)]
     [InlineData(300, Ceiling)]
@@ -186,19 +186,19 @@ public sealed class LearnedRateTests(ITestOutputHelper output)
 
     // A learner's share of a limit below 1/s (alone on a low limit, or one of many processes of one principal sharing the
     // resource provider's 1/s) costs a few 429s more, not a third of its requests. With an additive increase of 0.001/s a
-    // second whatever the rate, a cycle from a decrease back to the limit served 200 x share^2 requests per 429: 28.7 %
-    // refused alone at 0.1/s, 28.8 % for 10 learners on 1/s (5: 10.8 %, 2: 2.3 %). The increase now scales with
-    // min(1, rate); measured: 1 on 1/s 0.9 %, 2 on 1/s 1.8 %, 5 on 1/s 4.7 %, 1 on 0.1/s 8.2 %, 10 on 1/s 9.9 %. Not
-    // lower at the smallest shares: scaling by the rate's square (or counting the quiet time in answers) brought those to
-    // 4.5-4.9 % but broke sharing between two learners (the first's share fell to 30-35 %), which a fleet running
-    // beside a second CI job of the same principal needs more. Measured over minutes 20 to 80, latency 100 ms, each
-    // learner with the client's default ceiling.
+    // second whatever the learner's share, a cycle from a decrease back to the limit served 200 x share^2 requests per
+    // 429: 28.7 % refused alone at 0.1/s, 28.8 % for 10 learners on 1/s (5: 10.8 %, 2: 2.3 %). The increase (and the
+    // minute after which it doubles) now scales with the answers rounds serve; measured: 1 on 1/s 0.9 %, 2 on 1/s 1.6 %,
+    // 5 on 1/s 3.6 %, 1 on 0.1/s 6.3 %, 10 on 1/s 6.8 %. Tried and left: scaling by min(1, rate) (8.2 and 9.9 % at the
+    // smallest shares, but two fleet runs on one subscription ended up to 1.49x twice one run's bound: the larger learner
+    // grows faster), a scale each learner drives toward exactly 100 answers a round (0.6 %, but shares drifted to 94/6).
+    // Measured over minutes 20 to 80, latency 100 ms, each learner with the client's default ceiling.
     [Theory]
-    [InlineData(1.0, 1, 3)]
-    [InlineData(1.0, 2, 4)]
-    [InlineData(1.0, 5, 7)]
-    [InlineData(0.1, 1, 12)]
-    [InlineData(1.0, 10, 14)]
+    [InlineData(1.0, 1, 2)]
+    [InlineData(1.0, 2, 3)]
+    [InlineData(1.0, 5, 5)]
+    [InlineData(0.1, 1, 9)]
+    [InlineData(1.0, 10, 9)]
     public void Learners_SharingALimit_KeepTheir429sAFewPercent(double limit, int learners, int most429Percent)
     {
         var service = new ThrottledService(60, limit, _clock);
@@ -221,8 +221,8 @@ public sealed class LearnedRateTests(ITestOutputHelper output)
     // latency, what is left in its bucket, the clock's start and the ceiling: the learner's rate stays within [minimum,
     // ceiling], its sends fit a bucket of its ceiling, nothing goes out during a Retry-After it was given, and from 0.5/s
     // its 429s stay a small share of its requests. Measured over 500 cases of 20 min (the descent from the ceiling
-    // included): from 0.5/s the largest 429 share 4.8 %; below 0.5/s 15.3 % (32.6-51.3 % before the increase scaled
-    // with the rate and rounds refused in a row were counted from the end of the pause).
+    // included, 11 429s from 28/s to 0.1/s): from 0.5/s the largest 429 share 4.6 %; below 0.5/s 20.0 % (32.6-51.3 %
+    // before the increase scaled with the rounds and rounds refused in a row were counted from the end of the pause).
     [Fact]
     public void Learner_AnyServiceLimit_KeepsItsCeilingAndPausesAndFew429sFromHalfASecond()
     {
@@ -298,7 +298,7 @@ public sealed class LearnedRateTests(ITestOutputHelper output)
 
         var count = client.Sent.Count(s => s.Refused);
         var share = count / (double)client.Sent.Count;
-        Assert.True(share <= (c.Limit < 0.5 ? 0.25 : 0.08), $"429s {count} of {client.Sent.Count} ({share:P1}) on a limit of {c.Limit:0.###}/s");
+        Assert.True(share <= (c.Limit < 0.5 ? 0.30 : 0.08), $"429s {count} of {client.Sent.Count} ({share:P1}) on a limit of {c.Limit:0.###}/s");
         return (share, count);
     }
 
