@@ -81,7 +81,11 @@ internal static class FleetCommand
             }
 
             var clusters = chosen.Clusters;
-            var status = new FleetStatus(host);
+            var endpointFlag = parse.GetValue(shared.Endpoint);
+            var apiVersionFlag = parse.GetValue(shared.ApiVersion);
+            var status = new FleetStatus(host, cluster => emulator is not null
+                ? null // the embedded emulator keeps nothing between runs: there is nothing to resume
+                : $"-g {cluster.ResourceGroupName} -n {cluster.ClusterName} --subscription {cluster.SubscriptionId:D}{(endpointFlag is null ? string.Empty : " --endpoint " + endpointFlag)}{(apiVersionFlag is null ? string.Empty : " --api-version " + apiVersionFlag)}");
             var options = new FleetRunOptions
             {
                 MaxParallel = parse.GetValue(maxParallel),

@@ -4,7 +4,9 @@ using Spectre.Console;
 namespace AksRunCommand.Cli.Fleet;
 
 /// <summary>Status on stderr: live counts by state on a terminal (Spectre.Console); otherwise one plain line per finished cluster.</summary>
-internal sealed class FleetStatus(CliHost host) : IProgress<FleetProgress>
+/// <param name="host">Where the lines go.</param>
+/// <param name="resumeFlags">The flags of <c>aks-run result</c> (after <c>--command-id</c>) that resume a wait on a cluster; null when nothing can be resumed.</param>
+internal sealed class FleetStatus(CliHost host, Func<ClusterId, string?>? resumeFlags = null) : IProgress<FleetProgress>
 {
     private readonly Lock _gate = new();
     private StatusContext? _live;
@@ -49,6 +51,8 @@ internal sealed class FleetStatus(CliHost host) : IProgress<FleetProgress>
         var what = outcome.Kind switch
         {
             FleetOutcomeKind.Succeeded or FleetOutcomeKind.NonZeroExit => string.Create(CultureInfo.InvariantCulture, $"{outcome.Kind}, exit code {outcome.ExitCode}"),
+            FleetOutcomeKind.WaitStopped when outcome.CommandId is { } stopped && resumeFlags?.Invoke(outcome.Cluster) is { } flags =>
+                $"{outcome.Kind}: stopped waiting (--timeout, or the run was stopped); the command keeps running on the cluster. Resume with: aks-run result --command-id {stopped} {flags}",
             _ => $"{outcome.Kind}: {outcome.ErrorLine}",
         };
         var id = outcome.CommandId is null ? string.Empty : $" [command {outcome.CommandId}]";
