@@ -38,7 +38,7 @@ public sealed class FleetRolloutPropertyTests(ITestOutputHelper output)
     [Fact]
     public async Task Rollout_AnyFleetAndControls_StartsWhatTheModelStartsAndStopsWhereItStops()
     {
-        await Cases.SampleAsync(CheckAsync, writeLine: output.WriteLine, iter: 150, threads: 2, print: c => c.ToString());
+        await Cases.SampleAsync(CheckAsync, writeLine: output.WriteLine, iter: 500, threads: 2, print: c => c.ToString());
     }
 
     private static async Task CheckAsync(RolloutCase c)
