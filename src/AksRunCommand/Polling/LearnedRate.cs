@@ -129,9 +129,11 @@ internal sealed class LearnedRate
         }
         else
         {
+            // A round already longer than the smoothed ones (other learners left, the limit rose) counts as it goes.
+            var scale = Math.Max(_increaseScale, Math.Min(1, _answersThisRound / (double)AnswersPerRound));
             var quiet = (_clock.GetTimestamp() - _decreasedAt) / (double)_clock.TimestampFrequency;
-            var probing = Math.Pow(2, Math.Min(10, Math.Floor(quiet * _increaseScale / ProbeAfter.TotalSeconds)));
-            Rate = Math.Min(_ceiling, Rate + (IncreasePerSecond * probing * _increaseScale / Rate)); // at Rate answers a second: + increase a second
+            var probing = Math.Pow(2, Math.Min(10, Math.Floor(quiet * scale / ProbeAfter.TotalSeconds)));
+            Rate = Math.Min(_ceiling, Rate + (IncreasePerSecond * probing * scale / Rate)); // at Rate answers a second: + increase a second
         }
 
         return Math.Floor(Math.Log(Rate, 1.1)) != Math.Floor(Math.Log(before, 1.1));

@@ -115,6 +115,9 @@ internal sealed class ThrottlingSimulation(Microsoft.Extensions.Time.Testing.Fak
     /// <summary>A client that starts sending now.</summary>
     public void Join(SaturatedClient client) => _clients.Add(client);
 
+    /// <summary>A client that stops sending now (its answers on the wire still arrive).</summary>
+    public void Leave(SaturatedClient client) => _clients.Remove(client);
+
     /// <summary>Runs until <paramref name="until"/> (a timestamp of the clock).</summary>
     public void RunUntil(long until)
     {
