@@ -59,7 +59,7 @@ internal sealed class ClusterConnection : IDisposable
                 flags.ResourceGroup ?? (emulator is null ? throw new CliFailure("--resource-group (-g) is required.") : "emulator-rg"),
                 flags.ClusterName ?? (emulator is null ? throw new CliFailure("--name (-n), the cluster name, is required.") : "emulator-aks"));
             var client = ArmClientFactory.Create(endpoint, flags.ApiVersion, host, emulator is not null);
-            return new ClusterConnection(client, cluster, ResumeFlags(cluster, flags, emulator is not null), emulator);
+            return new ClusterConnection(client, cluster, ResumeFlags(cluster, flags.Endpoint, flags.ApiVersion, emulator is not null), emulator);
         }
         catch
         {
@@ -70,7 +70,8 @@ internal sealed class ClusterConnection : IDisposable
 
     public void Dispose() => _emulator?.Dispose();
 
-    private static string ResumeFlags(ClusterId cluster, ConnectionFlags flags, bool emulator)
+    /// <summary>The flags of <c>aks-run result</c> after <c>--command-id</c> that reach <paramref name="cluster"/> again.</summary>
+    public static string ResumeFlags(ClusterId cluster, string? endpoint, string? apiVersion, bool emulator)
     {
         var text = new StringBuilder($"-g {cluster.ResourceGroupName} -n {cluster.ClusterName}");
         if (emulator)
@@ -79,14 +80,14 @@ internal sealed class ClusterConnection : IDisposable
         }
 
         text.Append(System.Globalization.CultureInfo.InvariantCulture, $" --subscription {cluster.SubscriptionId:D}");
-        if (flags.Endpoint is not null)
+        if (endpoint is not null)
         {
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $" --endpoint {flags.Endpoint}");
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $" --endpoint {endpoint}");
         }
 
-        if (flags.ApiVersion is not null)
+        if (apiVersion is not null)
         {
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $" --api-version {flags.ApiVersion}");
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $" --api-version {apiVersion}");
         }
 
         return text.ToString();

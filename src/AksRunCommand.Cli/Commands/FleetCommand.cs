@@ -85,7 +85,7 @@ internal static class FleetCommand
             var apiVersionFlag = parse.GetValue(shared.ApiVersion);
             var status = new FleetStatus(host, cluster => emulator is not null
                 ? null // the embedded emulator keeps nothing between runs: there is nothing to resume
-                : $"-g {cluster.ResourceGroupName} -n {cluster.ClusterName} --subscription {cluster.SubscriptionId:D}{(endpointFlag is null ? string.Empty : " --endpoint " + endpointFlag)}{(apiVersionFlag is null ? string.Empty : " --api-version " + apiVersionFlag)}");
+                : ClusterConnection.ResumeFlags(cluster, endpointFlag, apiVersionFlag, emulator: false));
             var options = new FleetRunOptions
             {
                 MaxParallel = parse.GetValue(maxParallel),
